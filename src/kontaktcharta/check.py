@@ -1,0 +1,107 @@
+"""Checks that need the whole charta: unique ids, declared platforms and facts, rules, templates."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problem
+from .messages import check_template
+from .model import Charta, Fact, Place
+from .rules import check_rule
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+CEL_RESERVED = frozenset(
+    "true false null in as break const continue else for function if import let loop package "
+    "namespace return var void while platform".split()
+)
+_PYTHON_TYPE = {"bool": (bool,), "int": (int,), "double": (int, float), "string": (str,)}
+
+
+def check_charta(charta: Charta) -> list[Problem]:
+    """Every cross-reference problem of an otherwise well-formed charta."""
+    found = Found(charta)
+    found.unique_platforms()
+    found.facts()
+    found.criteria()
+    if charta.messages.decline is not None:
+        message = check_template(charta.messages.decline)
+        if message:
+            found.at("messages.decline", message)
+    return found.problems
+
+
+class Found:
+    """Collects problems, located by the key paths the loader recorded."""
+
+    def __init__(self, charta: Charta) -> None:
+        self.charta = charta
+        self.problems: list[Problem] = []
+
+    def at(self, path: str, message: str, column_offset: int = 0) -> None:
+        """Record a problem at a key path's place in the file."""
+        place = self.charta.places.get(path, Place(0, 0, ""))
+        self.problems.append(Problem(self.charta.file, place.line, place.column + column_offset,
+                                     path, message, place.source))
+
+    def unique_platforms(self) -> None:
+        first: dict[str, int] = {}
+        for i, platform in enumerate(self.charta.platforms):
+            if platform.id in first:
+                self.at(f"platforms[{i}].id", f"duplicate platform id {platform.id!r} "
+                        f"(first at platforms[{first[platform.id]}])")
+            first.setdefault(platform.id, i)
+
+    def facts(self) -> None:
+        for fact in self.charta.facts:
+            path = f"facts.{fact.name}"
+            if not IDENTIFIER.fullmatch(fact.name) or fact.name in CEL_RESERVED:
+                reserved = " or a reserved word" if fact.name in CEL_RESERVED else ""
+                self.at(path, f"{fact.name!r} cannot name a fact (expected letters, digits and "
+                        f"_ starting with a letter, not a CEL word{reserved})")
+            self.fact_values(fact, path)
+
+    def fact_values(self, fact: Fact, path: str) -> None:
+        for i, value in enumerate(fact.values or ()):
+            allowed = _PYTHON_TYPE[fact.type]
+            if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
+                self.at(f"{path}.values[{i}]", f"{value!r} is not a {fact.type} "
+                        f"(the fact's type)")
+
+    def criteria(self) -> None:
+        platforms = {p.id for p in self.charta.platforms}
+        facts = {f.name: f.type for f in self.charta.facts}
+        first: dict[str, str] = {}
+        fallbacks: list[str] = []
+        for section in (self.charta.accept, self.charta.decline):
+            for i, criterion in enumerate(section.criteria):
+                path = f"{section.name}.criteria[{i}]"
+                if criterion.id in first:
+                    self.at(f"{path}.id", f"duplicate id {criterion.id!r} (first at "
+                            f"{first[criterion.id]}; ids are unique in the whole charta)")
+                first.setdefault(criterion.id, path)
+                for j, platform in enumerate(criterion.platforms or ()):
+                    if platform not in platforms:
+                        known = ", ".join(sorted(platforms)) or "none declared"
+                        self.at(f"{path}.platforms[{j}]", f"platform {platform!r} is not "
+                                f"declared in platforms (declared: {known})")
+                if criterion.otherwise:
+                    fallbacks.append(path)
+                    if criterion.when is not None:
+                        self.at(f"{path}.when", "an otherwise criterion takes no when (it holds "
+                                "when no accept criterion does)")
+                elif criterion.when is not None:
+                    self.rule(f"{path}.when", criterion.when, facts)
+        for path in fallbacks[1:]:
+            self.at(f"{path}.otherwise", f"a second otherwise criterion (the first is "
+                    f"{fallbacks[0]}; at most one)")
+
+    def rule(self, path: str, expression: str, facts: dict[str, str]) -> None:
+        problem = check_rule(expression, facts)
+        if problem is None:
+            return
+        place = self.charta.places.get(path, Place(0, 0, ""))
+        offset = 0
+        written = place.source[place.column - 1 :]
+        if problem.line == 1 and written.lstrip("'\"").startswith(expression[:20]):
+            offset = problem.column - 1 + (written[:1] in ("'", '"'))
+        self.at(path, problem.message, offset)

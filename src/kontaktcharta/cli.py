@@ -1,0 +1,60 @@
+"""The `charta` command: one subcommand per module in `kontaktcharta.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .errors import ChartaError
+
+COMMANDS = {
+    "build": "build charta.yaml into output/ (the default of build.py)",
+    # "serve": "build, serve on 127.0.0.1 and reload the browser on every change",
+    "verify": "check that a built or deployed folder's page and policy agree",
+    # "decide": "decide a contact request by the policy",
+    # "ask": "answer the open questions in the terminal and get a decision",
+    # "reply": "print the decline message for some reasons",
+    # "init": "create a ready-to-build charta site",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    top = argparse.ArgumentParser(
+        prog="charta", description="Build and use a Kontaktcharta: your rules for contact requests."
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, help_text in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        _module(name).add_arguments(sub)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 failed, 2 usage)."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = _module(args.command).run(args)
+    except ChartaError as error:
+        print(error.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    return code
+
+
+def _module(name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"kontaktcharta.commands.{name}")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kontaktcharta")
+    except PackageNotFoundError:
+        return "unknown"

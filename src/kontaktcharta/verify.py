@@ -1,0 +1,164 @@
+"""The proof that a page and its JSON policy say the same thing."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from .policy import revision as policy_revision
+
+VOID = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()
+)
+SECTIONS = ("accept", "decline")
+
+
+@dataclass(slots=True)
+class Element:
+    """A parsed HTML element: enough of a DOM to compare a page with its policy."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The element's text with whitespace collapsed."""
+        return " ".join("".join(_texts(self)).split())
+
+    def inner(self) -> str:
+        """Canonical inner HTML: attributes sorted, entities decoded and escaped one way."""
+        return "".join(_canonical(child) for child in self.children)
+
+    def iter(self) -> Any:
+        """This element and every element below it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse(markup: str) -> Element:
+    """Parse HTML (a page or a fragment) into Elements under a root."""
+    builder = _TreeBuilder()
+    builder.feed(markup)
+    builder.close()
+    return builder.root
+
+
+def _texts(element: Element) -> Any:
+    for child in element.children:
+        if isinstance(child, str):
+            yield child
+        elif child.tag not in ("script", "style"):
+            yield from _texts(child)
+
+
+def _canonical(node: Element | str) -> str:
+    if isinstance(node, str):
+        return html.escape(node, quote=False)
+    attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in sorted(node.attrs.items()))
+    if node.tag in VOID:
+        return f"<{node.tag}{attrs}>"
+    return f"<{node.tag}{attrs}>{node.inner()}</{node.tag}>"
+
+
+def compare(page: str, policy: dict[str, Any]) -> list[str]:
+    """Every difference between a page and its policy; an empty list means they agree."""
+    root = parse(page)
+    by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
+    found: list[str] = []
+    meta = [e.attrs.get("content") for e in root.iter()
+            if e.tag == "meta" and e.attrs.get("name") == "charta-revision"]
+    if meta != [policy["revision"]]:
+        found.append(f"revision: the page carries {', '.join(map(str, meta)) or 'none'}, "
+                     f"the policy {policy['revision']}")
+    if not any(e.tag == "link" and e.attrs.get("rel") == "alternate"
+               and e.attrs.get("type") == "application/json" for e in root.iter()):
+        found.append("the page does not name its JSON policy "
+                     '(<link rel="alternate" type="application/json">)')
+    h1 = [e.text() for e in root.iter() if e.tag == "h1"]
+    if policy["title"] not in h1:
+        found.append(f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
+                     f"the policy {policy['title']!r}")
+    for name in (*SECTIONS, "declined"):
+        section = by_id.get(name)
+        title = policy[name]["title"]
+        if section is None:
+            found.append(f"{name}: the page has no #{name} section")
+            continue
+        heading = next((e.text() for e in section.iter() if e.tag in ("h2", "h3")), None)
+        if heading != title:
+            found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
+        if name in SECTIONS:
+            found += _criteria(name, section, policy[name]["criteria"])
+    scripts = [e for e in root.iter()
+               if e.tag == "script" or any(a.startswith("on") for a in e.attrs)]
+    if scripts:
+        found.append(f"the page runs JavaScript (<{scripts[0].tag}>); a charta page runs none")
+    return found
+
+
+def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> list[str]:
+    shown = [e for e in section.iter() if "data-criterion" in e.attrs]
+    found = []
+    page_ids = [e.attrs["data-criterion"] for e in shown]
+    policy_ids = [c["id"] for c in criteria]
+    for missing in [i for i in policy_ids if i not in page_ids]:
+        found.append(f"{name}: the page lacks criterion {missing!r} (#{name}-{missing})")
+    for extra in [i for i in page_ids if i not in policy_ids]:
+        found.append(f"{name}: the page shows criterion {extra!r}, which the policy lacks")
+    common_page = [i for i in page_ids if i in policy_ids]
+    common_policy = [i for i in policy_ids if i in page_ids]
+    if common_page != common_policy:
+        found.append(f"{name}: the page orders the criteria {common_page}, "
+                     f"the policy {common_policy}")
+    by_id = {c["id"]: c for c in criteria}
+    for element in shown:
+        criterion = by_id.get(element.attrs["data-criterion"])
+        if criterion is None:
+            continue
+        where = f"{name}.criteria[{policy_ids.index(criterion['id'])}] ({criterion['id']})"
+        if element.attrs.get("id") != f"{name}-{criterion['id']}":
+            found.append(f"{where}: the anchor is {element.attrs.get('id')!r}, "
+                         f"expected '{name}-{criterion['id']}'")
+        page_html, policy_html = element.inner(), parse(criterion["html"]).inner()
+        if page_html != policy_html:
+            found.append(f"{where}: the page shows {page_html!r}, the policy says "
+                         f"{policy_html!r}")
+    return found
+
+
+def check_revision(policy: dict[str, Any]) -> list[str]:
+    """A policy whose revision does not match its content was changed after the build."""
+    expected = policy_revision(policy)
+    if policy.get("revision") != expected:
+        return [f"revision: charta.json says {policy.get('revision')}, its content gives "
+                f"{expected} (was it edited by hand?)"]
+    return []

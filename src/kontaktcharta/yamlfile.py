@@ -1,0 +1,101 @@
+"""Reading `charta.yaml` into located YAML nodes, refusing what could hurt (size, aliases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import ChartaError, Problem
+
+MAX_BYTES = 1024 * 1024
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file as text; a clear error for a missing, huge, empty or non-UTF-8 file."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ChartaError.single(shown, "file not found (run `charta init` to start one)") from None
+    except OSError as error:
+        raise ChartaError.single(shown, f"cannot be read: {error.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise ChartaError.single(shown, "file is larger than 1 MiB (a charta is a page of text)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ChartaError([Problem(shown, 1, 1, "", "the file starts with a byte-order mark "
+                                   "(save it as UTF-8 without BOM)")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ChartaError([Problem(shown, line, column, "", f"byte 0x{data[error.start]:02x} is "
+                                   "not UTF-8 (save the file as UTF-8)")]) from None
+    if not text.strip():
+        raise ChartaError([Problem(shown, 1, 1, "", "the file is empty (expected a charta; "
+                                   "`charta init` writes a starter)")])
+    return text
+
+
+def compose(text: str, shown: str) -> yaml.Node:
+    """One YAML document as nodes; syntax errors and aliases become located problems."""
+    try:
+        node = yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        raise _syntax_error(text, shown) from None
+    if node is None:
+        raise ChartaError([Problem(shown, 1, 1, "", "the file holds no YAML document")])
+    if _has_alias(node):
+        raise _alias_error(text, shown)
+    return node
+
+
+def _syntax_error(text: str, shown: str) -> ChartaError:
+    """Re-parse with the pure-Python loader, whose messages are the same everywhere."""
+    lines = text.splitlines()
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "not valid YAML"
+        if "\\t" in problem or "\t" in problem:
+            problem = "a tab character; YAML indents with spaces only"
+        elif error.context and error.problem:
+            problem = f"{error.problem} ({error.context})"
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        return ChartaError([Problem(shown, line, column, "", f"YAML syntax: {problem}", source)])
+    except yaml.YAMLError as error:
+        return ChartaError([Problem(shown, 1, 1, "", f"YAML syntax: {error}")])
+    return ChartaError([Problem(shown, 1, 1, "", "YAML syntax: the file is not valid YAML")])
+
+
+def _has_alias(root: yaml.Node) -> bool:
+    """An alias makes a node appear twice; found without expanding anything."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return False
+
+
+def _alias_error(text: str, shown: str) -> ChartaError:
+    lines = text.splitlines()
+    problems = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            problems.append(Problem(shown, mark.line + 1, mark.column + 1, "",
+                                    f"YAML alias *{event.anchor} is not allowed "
+                                    "(write the value out in full)", lines[mark.line]))
+    return ChartaError(problems)

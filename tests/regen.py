@@ -1,0 +1,49 @@
+"""Regenerate expected outputs on purpose: `python tests/regen.py [--errors] [--golden]`.
+
+--errors rewrites every tests/cases/invalid/*.err from the current messages;
+--golden rewrites tests/golden/example/ from charta.yaml. Review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from kontaktcharta.build import render_site
+from kontaktcharta.errors import ChartaError
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+GOLDEN = ROOT / "tests" / "golden" / "example"
+
+
+def error_of(case: Path) -> str:
+    """The exact message the build gives for a broken charta."""
+    try:
+        render_site(case, shown=case.name)
+    except ChartaError as error:
+        return error.format() + "\n"
+    raise AssertionError(f"{case.name} builds without an error")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--golden", action="store_true")
+    args = parser.parse_args()
+    if args.errors:
+        for case in sorted((CASES / "invalid").glob("*.yaml")):
+            case.with_suffix(".err").write_text(error_of(case), encoding="utf-8")
+    if args.golden:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        GOLDEN.mkdir(parents=True)
+        for name, data in render_site(ROOT / "charta.yaml", shown="charta.yaml").files.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_bytes(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

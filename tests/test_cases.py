@@ -1,0 +1,47 @@
+"""Every broken charta gets its exact message; every valid one builds a page that agrees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from kontaktcharta.build import render_site
+from kontaktcharta.errors import ChartaError
+from kontaktcharta.verify import compare
+
+CASES = Path(__file__).parent / "cases"
+INVALID = sorted((CASES / "invalid").glob("*.yaml"))
+VALID = sorted((CASES / "valid").glob("*.yaml")) + [Path(__file__).parents[1] / "charta.yaml"]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])
+def test_invalid_charta_gets_its_exact_message(case: Path) -> None:
+    expected = case.with_suffix(".err").read_text("utf-8")
+    with pytest.raises(ChartaError) as caught:
+        render_site(case, shown=case.name)
+    assert caught.value.format() + "\n" == expected
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
+def test_valid_charta_page_and_policy_agree(case: Path) -> None:
+    site = render_site(case, shown=case.name)
+    policy = json.loads(site.files["charta.json"])
+    assert compare(site.files["index.html"].decode(), policy) == []
+    criteria = policy["accept"]["criteria"] + policy["decline"]["criteria"]
+    assert [c["id"] for c in criteria] == [c.id for c in site.charta.criteria]
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
+def test_valid_charta_policy_matches_its_schema(case: Path) -> None:
+    site = render_site(case, shown=case.name)
+    schema = json.loads(site.files["charta.schema.json"])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(json.loads(site.files["charta.json"]))
+
+
+def test_there_are_enough_broken_chartas() -> None:
+    assert len(INVALID) >= 40
+    assert all(case.with_suffix(".err").exists() for case in INVALID)
