@@ -96,7 +96,7 @@ CHARTA: dict[str, Key] = {
                     "Angelehnt an die Kontaktcharta von …", required=True),
         "url": Key("url", "Where the earlier charta lives.", "https://example.org/charta/"),
     }),
-    "intro": Key("block", "Shown under the title (Markdown).", "|\n  Netzwerke wie XING …"),
+    "intro": Key("block", "Shown under the title (Markdown).", "Netzwerke wie XING …"),
     "platforms": Key("list", "Where the charta applies.", make=model.Platform, fields={
         "id": Key("slug", "Unique platform id.", "xing", required=True),
         "name": Key("text", "The network's name.", "XING", required=True),
@@ -118,11 +118,11 @@ CHARTA: dict[str, Key] = {
     }, default="none"),
     "accept": _section("accept", "Ich freue mich über Kontakte", decline=False),
     "decline": _section("decline", "Ich lehne Kontakte ab, wenn", decline=True),
-    "goal": Key("block", "Why the charta exists (Markdown).", "|\n  Ich möchte …"),
+    "goal": Key("block", "Why the charta exists (Markdown).", "Meine Liste soll überschaubar bleiben."),
     "declined": Key("object", "The \"Abgelehnt – was jetzt?\" section.", required=True,
                     make=model.Declined, fields={
         "title": Key("text", "The heading.", "Abgelehnt – was jetzt?", required=True),
-        "text": Key("block", "What a declined person should know (Markdown).", "|\n  …",
+        "text": Key("block", "What a declined person should know (Markdown).", "Bitte nehmen Sie es nicht persönlich.",
                     required=True),
         "alternatives": Key("list", "What a declined person can do instead.",
                             make=model.Alternative, fields={
@@ -134,7 +134,7 @@ CHARTA: dict[str, Key] = {
     }),
     "messages": Key("object", "Templates for replies.", make=model.Messages, fields={
         "decline": Key("template", "Decline message with `{name}`, `{reasons}`, `{url}`, "
-                       "`{alternatives}`.", "|\n  Guten Tag {name}, …",
+                       "`{alternatives}`.", "Guten Tag {name}, … {reasons} … {url}",
                        default="a built-in template in German or English"),
     }),
     "examples": Key("list", "Requests and what the rules must decide; the build checks them.",
@@ -160,3 +160,28 @@ def walk(keys: Mapping[str, Key] = CHARTA, prefix: str = "") -> Iterator[tuple[s
             inner = f"{path}[]." if key.kind == "list" else (
                 f"{path}.<name>." if key.kind == "map" else f"{path}.")
             yield from walk(key.fields, inner)
+
+
+TYPE_NAMES = {
+    "text": "text", "inline": "inline Markdown", "block": "Markdown", "cel": "CEL expression",
+    "template": "message template", "url": "http(s) URL", "link": "http(s) or mailto URL",
+    "date": "date (YYYY-MM-DD)", "slug": "slug", "bool": "true/false", "int": "whole number ≥ 1",
+    "version": "1", "lang": "BCP 47 tag", "choice": "one of", "scalar": "bool, number or text",
+    "object": "mapping", "list": "list", "map": "mapping by name",
+}
+
+
+def reference() -> str:
+    """The key table of docs/format.md, made from this spec (a test keeps the docs in step)."""
+    rows = ["| key | type | required / default | example | meaning |",
+            "| --- | --- | --- | --- | --- |"]
+    for path, key in walk():
+        kind = TYPE_NAMES[key.kind]
+        if key.kind == "choice":
+            kind = "one of " + ", ".join(f"`{c}`" for c in key.choices)
+        elif key.item is not None:
+            kind += f" of {TYPE_NAMES[key.item.kind]}"
+        need = "required" if key.required else (key.default or "optional")
+        example = f"`{key.example}`".replace("\n", " ").replace("|", "\\|") if key.example else ""
+        rows.append(f"| `{path}` | {kind} | {need} | {example} | {key.doc} |")
+    return "\n".join(rows) + "\n"

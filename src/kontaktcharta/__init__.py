@@ -1,0 +1,1 @@
+"""Kontaktcharta: build charta.yaml into a public page and a machine-readable JSON policy."""
