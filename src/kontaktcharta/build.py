@@ -47,32 +47,46 @@ def render_site(config: Path, theme_name: str = "default", shown: str | None = N
     project = config.parent
     theme = pages.find_theme(theme_name, project)
     overrides = project / "site_src" / "templates"
-    extra = pages.load_extra_pages(project / "site_src" / "pages",
-                                   lambda text: str(render_block(text).html))
+    extra = pages.load_extra_pages(
+        project / "site_src" / "pages", lambda text: str(render_block(text).html)
+    )
     policy = render_policy(charta)
     _check_examples(charta, policy)
     revision = policy["revision"]
     files = _static(theme.folder / "static") | _static(project / "site_src" / "static")
     clash = sorted(set(files) & {*GENERATED, *(p.href for p in extra)})
     if clash:
-        raise ChartaError.single(str(project / "site_src" / "static"),
-                                 f"{clash[0]} would replace a file the build makes")
+        raise ChartaError.single(
+            str(project / "site_src" / "static"), f"{clash[0]} would replace a file the build makes"
+        )
     index = pages.render_page(charta, revision, theme, overrides, extra)
     differences = compare(index, policy)
     if differences:
-        raise ChartaError([Problem(f"{theme.name} theme", 0, 0, "index.html",
-                                   "the page and the policy differ: " + d) for d in differences])
+        raise ChartaError(
+            [
+                Problem(
+                    f"{theme.name} theme",
+                    0,
+                    0,
+                    "index.html",
+                    "the page and the policy differ: " + d,
+                )
+                for d in differences
+            ]
+        )
     files["index.html"] = index.encode()
     for extra_page in extra:
         files[extra_page.href] = pages.render_extra_page(
-            charta, revision, theme, overrides, extra, extra_page).encode()
+            charta, revision, theme, overrides, extra, extra_page
+        ).encode()
     files["charta.json"] = dump(policy)
     files[SCHEMA_FILE] = dump(render_schema(charta.url))
     return Site(charta, dict(sorted(files.items())), tuple(_warnings(charta, today())))
 
 
-def build(config: Path, out: Path, theme_name: str = "default",
-          shown: str | None = None) -> tuple[Site, float]:
+def build(
+    config: Path, out: Path, theme_name: str = "default", shown: str | None = None
+) -> tuple[Site, float]:
     """Render, verify and write a site; return it and the seconds taken."""
     start = time.perf_counter()
     site = render_site(config, theme_name, shown)
@@ -83,8 +97,11 @@ def build(config: Path, out: Path, theme_name: str = "default",
 def _static(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
@@ -101,18 +118,31 @@ def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
         try:
             decision = decide(compiled, request)
         except RequestError as error:
-            problems.append(Problem(charta.file, place.line, place.column, f"{path}.request",
-                                    f"example {example.name!r}: {error}", place.source))
+            key, _, detail = str(error).partition(": ")
+            where = f"{path}.request.{key}"
+            at = charta.places.get(where) or place
+            message = f"{detail} (in example {example.name!r})"
+            problems.append(Problem(charta.file, at.line, at.column, where, message, at.source))
             continue
         wrong = decision.decision != example.expect or (
-            example.reasons is not None and tuple(decision.reasons) != example.reasons)
+            example.reasons is not None and tuple(decision.reasons) != example.reasons
+        )
         if wrong:
             got = f"{decision.decision} ({', '.join(decision.reasons) or 'no reasons'})"
-            expected = example.expect + (f" ({', '.join(example.reasons)})"
-                                         if example.reasons is not None else "")
-            problems.append(Problem(charta.file, place.line, place.column, path,
-                                    f"example {example.name!r}: the rules decide {got}, "
-                                    f"the example expects {expected}", place.source))
+            expected = example.expect + (
+                f" ({', '.join(example.reasons)})" if example.reasons is not None else ""
+            )
+            problems.append(
+                Problem(
+                    charta.file,
+                    place.line,
+                    place.column,
+                    path,
+                    f"example {example.name!r}: the rules decide {got}, "
+                    f"the example expects {expected}",
+                    place.source,
+                )
+            )
     if problems:
         raise ChartaError(problems)
 
@@ -120,15 +150,19 @@ def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
 def _warnings(charta: Charta, on: datetime.date) -> list[str]:
     found = []
     if charta.url is None:
-        found.append(f"{charta.file}: url: not set, so charta.json carries relative links only "
-                     "(set url: to the page's public address)")
+        found.append(
+            f"{charta.file}: url: not set, so charta.json carries relative links only "
+            "(set url: to the page's public address)"
+        )
     if charta.review_by is not None:
         place = charta.places["review_by"]
         where = f"{charta.file}:{place.line}:{place.column}: review_by"
         days = (charta.review_by - on).days
         if days < 0:
-            found.append(f"{where}: the review date {charta.review_by} has passed; "
-                         "look the charta over and set a new date")
+            found.append(
+                f"{where}: the review date {charta.review_by} has passed; "
+                "look the charta over and set a new date"
+            )
         elif days <= 30:
             found.append(f"{where}: the review is due in {days} days ({charta.review_by})")
     return found

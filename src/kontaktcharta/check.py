@@ -14,6 +14,7 @@ CEL_RESERVED = frozenset(
     "true false null in as break const continue else for function if import let loop package "
     "namespace return var void while platform".split()
 )
+_A_TYPE = {"bool": "a bool", "int": "an int", "double": "a double", "string": "a string"}
 _PYTHON_TYPE = {"bool": (bool,), "int": (int,), "double": (int, float), "string": (str,)}
 
 
@@ -40,32 +41,44 @@ class Found:
     def at(self, path: str, message: str, column_offset: int = 0) -> None:
         """Record a problem at a key path's place in the file."""
         place = self.charta.places.get(path, Place(0, 0, ""))
-        self.problems.append(Problem(self.charta.file, place.line, place.column + column_offset,
-                                     path, message, place.source))
+        self.problems.append(
+            Problem(
+                self.charta.file,
+                place.line,
+                place.column + column_offset,
+                path,
+                message,
+                place.source,
+            )
+        )
 
     def unique_platforms(self) -> None:
         first: dict[str, int] = {}
         for i, platform in enumerate(self.charta.platforms):
             if platform.id in first:
-                self.at(f"platforms[{i}].id", f"duplicate platform id {platform.id!r} "
-                        f"(first at platforms[{first[platform.id]}])")
+                self.at(
+                    f"platforms[{i}].id",
+                    f"duplicate platform id {platform.id!r} "
+                    f"(first at platforms[{first[platform.id]}])",
+                )
             first.setdefault(platform.id, i)
 
     def facts(self) -> None:
         for fact in self.charta.facts:
             path = f"facts.{fact.name}"
-            if not IDENTIFIER.fullmatch(fact.name) or fact.name in CEL_RESERVED:
-                reserved = " or a reserved word" if fact.name in CEL_RESERVED else ""
+            if fact.name in CEL_RESERVED:
+                self.at(path, f"{fact.name!r} cannot name a fact (CEL or the request reserves "
+                        "it; choose another name)")
+            elif not IDENTIFIER.fullmatch(fact.name):
                 self.at(path, f"{fact.name!r} cannot name a fact (expected letters, digits and "
-                        f"_ starting with a letter, not a CEL word{reserved})")
+                        "_, starting with a letter or _)")
             self.fact_values(fact, path)
 
     def fact_values(self, fact: Fact, path: str) -> None:
         for i, value in enumerate(fact.values or ()):
             allowed = _PYTHON_TYPE[fact.type]
             if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
-                self.at(f"{path}.values[{i}]", f"{value!r} is not a {fact.type} "
-                        f"(the fact's type)")
+                self.at(f"{path}.values[{i}]", f"{value!r} is not {_A_TYPE[fact.type]} (the fact's type)")
 
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
@@ -76,24 +89,35 @@ class Found:
             for i, criterion in enumerate(section.criteria):
                 path = f"{section.name}.criteria[{i}]"
                 if criterion.id in first:
-                    self.at(f"{path}.id", f"duplicate id {criterion.id!r} (first at "
-                            f"{first[criterion.id]}; ids are unique in the whole charta)")
+                    self.at(
+                        f"{path}.id",
+                        f"duplicate id {criterion.id!r} (first at "
+                        f"{first[criterion.id]}; ids are unique in the whole charta)",
+                    )
                 first.setdefault(criterion.id, path)
                 for j, platform in enumerate(criterion.platforms or ()):
                     if platform not in platforms:
                         known = ", ".join(sorted(platforms)) or "none declared"
-                        self.at(f"{path}.platforms[{j}]", f"platform {platform!r} is not "
-                                f"declared in platforms (declared: {known})")
+                        self.at(
+                            f"{path}.platforms[{j}]",
+                            f"platform {platform!r} is not "
+                            f"declared in platforms (declared: {known})",
+                        )
                 if criterion.otherwise:
                     fallbacks.append(path)
                     if criterion.when is not None:
-                        self.at(f"{path}.when", "an otherwise criterion takes no when (it holds "
-                                "when no accept criterion does)")
+                        self.at(
+                            f"{path}.when",
+                            "an otherwise criterion takes no when (it holds "
+                            "when no accept criterion does)",
+                        )
                 elif criterion.when is not None:
                     self.rule(f"{path}.when", criterion.when, facts)
         for path in fallbacks[1:]:
-            self.at(f"{path}.otherwise", f"a second otherwise criterion (the first is "
-                    f"{fallbacks[0]}; at most one)")
+            self.at(
+                f"{path}.otherwise",
+                f"a second otherwise criterion (the first is {fallbacks[0]}; at most one)",
+            )
 
     def rule(self, path: str, expression: str, facts: dict[str, str]) -> None:
         problem = check_rule(expression, facts)

@@ -28,7 +28,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_text in COMMANDS.items():
-        sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        sub = subs.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
         _module(name).add_arguments(sub)
     return top
 

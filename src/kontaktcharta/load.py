@@ -34,7 +34,7 @@ EXPECTED = {
     "slug": "a slug like 'no-reason' (lowercase letters, digits, single hyphens)",
     "bool": "true or false",
     "int": "a whole number of 1 or more",
-    "version": "1",
+    "version": "the number 1",
     "lang": "a language tag like de or en-GB",
     "scalar": "a single value",
     "object": "a mapping of keys",
@@ -81,9 +81,11 @@ class Reader:
 
     def value(self, node: yaml.Node, path: str, key: spec.Key) -> Any:
         """Read one value by its Key; None (and a problem) where it is wrong."""
-        self.places[path] = Place(node.start_mark.line + 1, node.start_mark.column + 1,
-                                  self.lines[node.start_mark.line]
-                                  if node.start_mark.line < len(self.lines) else "")
+        self.places[path] = Place(
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            self.lines[node.start_mark.line] if node.start_mark.line < len(self.lines) else "",
+        )
         if key.kind == "object":
             assert key.fields is not None
             values = self.object(node, path, key.fields)
@@ -97,7 +99,9 @@ class Reader:
             return None
         return getattr(self, f"read_{key.kind}")(node, path, key)
 
-    def object(self, node: yaml.Node, path: str, keys: Mapping[str, spec.Key]) -> dict[str, Any] | None:
+    def object(
+        self, node: yaml.Node, path: str, keys: Mapping[str, spec.Key]
+    ) -> dict[str, Any] | None:
         """A mapping with known keys; unknown, duplicate and missing keys are problems."""
         if not isinstance(node, yaml.MappingNode):
             self.wrong(node, path or "(top level)", "object")
@@ -115,7 +119,9 @@ class Reader:
                 continue
             seen[name] = key_node.start_mark.line + 1
             if name not in keys:
-                self.problem(key_node, key_path, _unknown(name, keys))
+                message, suggested = _unknown(name, keys)
+                self.problem(key_node, key_path, message)
+                seen.setdefault(suggested, seen[name])  # its missing key needs no second word
                 ok = False
             elif _is_null(value_node):
                 empty[name] = key_node
@@ -127,7 +133,9 @@ class Reader:
         for name, key in keys.items():
             if key.required and name not in seen:
                 where = f"{path}.{name}" if path else name
-                self.problem(node, where, f"required key is missing (expected {EXPECTED[key.kind]})")
+                self.problem(
+                    node, where, f"required key is missing (expected {EXPECTED[key.kind]})"
+                )
                 ok = False
             elif key.required and name in empty:
                 where = f"{path}.{name}" if path else name
@@ -141,8 +149,12 @@ class Reader:
             self.wrong(node, path, "list")
             return None
         if len(node.value) < key.min_items:
-            self.problem(node, path, f"is empty (expected at least {key.min_items} "
-                         f"{'entry' if key.min_items == 1 else 'entries'})")
+            self.problem(
+                node,
+                path,
+                f"is empty (expected at least {key.min_items} "
+                f"{'entry' if key.min_items == 1 else 'entries'})",
+            )
             return None
         entry = key.item or spec.Key("object", "", fields=key.fields, make=key.make)
         items = [self.value(item, f"{path}[{i}]", entry) for i, item in enumerate(node.value)]
@@ -168,9 +180,11 @@ class Reader:
                     values[name] = key.make(name=name, **read)
                 else:
                     ok = False
-                self.places[item_path] = Place(key_node.start_mark.line + 1,
-                                               key_node.start_mark.column + 1,
-                                               self.lines[key_node.start_mark.line])
+                self.places[item_path] = Place(
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    self.lines[key_node.start_mark.line],
+                )
                 continue
             assert key.item is not None
             value = self.value(value_node, item_path, key.item)
@@ -251,8 +265,11 @@ class Reader:
     def read_version(self, node: yaml.ScalarNode, path: str, key: spec.Key) -> int | None:
         if node.tag == _TAG + "int" and str(node.value) == "1":
             return 1
-        self.wrong(node, path, "version", f"format {node.value!r} is not known (expected 1; "
-                   "this Kontaktcharta reads format 1)")
+        if node.tag == _TAG + "int":
+            self.wrong(node, path, "version", f"format {node.value} is not known (expected 1; "
+                       "this Kontaktcharta reads format 1)")
+        else:
+            self.wrong(node, path, "version")
         return None
 
     def read_lang(self, node: yaml.ScalarNode, path: str, key: spec.Key) -> str | None:
@@ -267,8 +284,9 @@ class Reader:
         if text in key.choices:
             return text
         hint = _nearest(text, key.choices)
-        self.problem(node, path, f"{text!r} is not allowed (expected one of: "
-                     f"{', '.join(key.choices)}){hint}")
+        self.problem(
+            node, path, f"{text!r} is not allowed (expected one of: {', '.join(key.choices)}){hint}"
+        )
         return None
 
     def read_scalar(self, node: yaml.ScalarNode, path: str, key: spec.Key) -> Any:
@@ -322,8 +340,9 @@ def _nearest(name: str, choices: Any) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _unknown(name: str, keys: Mapping[str, spec.Key]) -> str:
+def _unknown(name: str, keys: Mapping[str, spec.Key]) -> tuple[str, str]:
+    """The message for an unknown key, and the key it suggests ('' for none)."""
     close = difflib.get_close_matches(name, list(keys), n=1, cutoff=0.6)
     if close:
-        return f"unknown key (did you mean {close[0]!r}?)"
-    return f"unknown key (expected one of: {', '.join(keys)})"
+        return f"unknown key (did you mean {close[0]!r}?)", close[0]
+    return f"unknown key (expected one of: {', '.join(keys)})", ""

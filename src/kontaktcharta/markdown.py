@@ -46,7 +46,9 @@ class _Renderer:
             refused = ", ".join(repr(u) for u in self.refused)
             raise UnsafeLink(f"link {refused} is not allowed (expected http, https or mailto)")
         if any(c.type == "image" for t in tokens for c in t.children or ()):
-            raise UnsafeLink("images are not shown on the page (it loads in one request); link them")
+            raise UnsafeLink(
+                "images are not shown on the page (it loads in one request); link them"
+            )
         html = self.md.renderer.render(tokens, self.md.options, env).strip()
         return Text(source, Markup(html), _plain(tokens))
 

@@ -34,8 +34,11 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         _swap(fresh, out)
     except OSError as error:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise ChartaError.single(str(out), f"cannot write the new build ({error.strerror}); "
-                                 "the previous output was left as it was") from None
+        raise ChartaError.single(
+            str(out),
+            f"cannot write the new build ({error.strerror}); "
+            "the previous output was left as it was",
+        ) from None
 
 
 def recover(out: Path) -> None:

@@ -30,13 +30,26 @@ def render_policy(charta: Charta) -> dict[str, Any]:
         "revision": "",
         "intro": _text(charta.intro) if charta.intro else None,
         "platforms": [
-            _given({"id": p.id, "name": p.name, "use": p.use, "profile": p.profile,
-                    "message_limit": p.message_limit})
+            _given(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "use": p.use,
+                    "profile": p.profile,
+                    "message_limit": p.message_limit,
+                }
+            )
             for p in charta.platforms
         ],
         "facts": [
-            _given({"name": f.name, "type": f.type, "question": f.question,
-                    "values": list(f.values) if f.values is not None else None})
+            _given(
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "question": f.question,
+                    "values": list(f.values) if f.values is not None else None,
+                }
+            )
             for f in charta.facts
         ],
         "accept": _section(charta.accept, charta.url),
@@ -45,13 +58,20 @@ def render_policy(charta: Charta) -> dict[str, Any]:
         "declined": {
             "title": charta.declined.title,
             **_text(charta.declined.text),
-            "alternatives": [_given({**_text(a.text), "url": a.url})
-                             for a in charta.declined.alternatives],
+            "alternatives": [
+                _given({**_text(a.text), "url": a.url}) for a in charta.declined.alternatives
+            ],
         },
         "messages": {"decline": charta.messages.decline or default_decline_template(charta.lang)},
         "examples": [
-            _given({"name": e.name, "request": _request(e.request), "expect": e.expect,
-                    "reasons": list(e.reasons) if e.reasons is not None else None})
+            _given(
+                {
+                    "name": e.name,
+                    "request": _request(e.request),
+                    "expect": e.expect,
+                    "reasons": list(e.reasons) if e.reasons is not None else None,
+                }
+            )
             for e in charta.examples
         ],
     }

@@ -9,9 +9,7 @@ from typing import Any
 
 from .policy import revision as policy_revision
 
-VOID = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()
-)
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 SECTIONS = ("accept", "decline")
 
 
@@ -94,19 +92,32 @@ def compare(page: str, policy: dict[str, Any]) -> list[str]:
     root = parse(page)
     by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
     found: list[str] = []
-    meta = [e.attrs.get("content") for e in root.iter()
-            if e.tag == "meta" and e.attrs.get("name") == "charta-revision"]
+    meta = [
+        e.attrs.get("content")
+        for e in root.iter()
+        if e.tag == "meta" and e.attrs.get("name") == "charta-revision"
+    ]
     if meta != [policy["revision"]]:
-        found.append(f"revision: the page carries {', '.join(map(str, meta)) or 'none'}, "
-                     f"the policy {policy['revision']}")
-    if not any(e.tag == "link" and e.attrs.get("rel") == "alternate"
-               and e.attrs.get("type") == "application/json" for e in root.iter()):
-        found.append("the page does not name its JSON policy "
-                     '(<link rel="alternate" type="application/json">)')
+        found.append(
+            f"revision: the page carries {', '.join(map(str, meta)) or 'none'}, "
+            f"the policy {policy['revision']}"
+        )
+    if not any(
+        e.tag == "link"
+        and e.attrs.get("rel") == "alternate"
+        and e.attrs.get("type") == "application/json"
+        for e in root.iter()
+    ):
+        found.append(
+            "the page does not name its JSON policy "
+            '(<link rel="alternate" type="application/json">)'
+        )
     h1 = [e.text() for e in root.iter() if e.tag == "h1"]
     if policy["title"] not in h1:
-        found.append(f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
-                     f"the policy {policy['title']!r}")
+        found.append(
+            f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
+            f"the policy {policy['title']!r}"
+        )
     for name in (*SECTIONS, "declined"):
         section = by_id.get(name)
         title = policy[name]["title"]
@@ -118,8 +129,9 @@ def compare(page: str, policy: dict[str, Any]) -> list[str]:
             found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
         if name in SECTIONS:
             found += _criteria(name, section, policy[name]["criteria"])
-    scripts = [e for e in root.iter()
-               if e.tag == "script" or any(a.startswith("on") for a in e.attrs)]
+    scripts = [
+        e for e in root.iter() if e.tag == "script" or any(a.startswith("on") for a in e.attrs)
+    ]
     if scripts:
         found.append(f"the page runs JavaScript (<{scripts[0].tag}>); a charta page runs none")
     return found
@@ -137,8 +149,9 @@ def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> li
     common_page = [i for i in page_ids if i in policy_ids]
     common_policy = [i for i in policy_ids if i in page_ids]
     if common_page != common_policy:
-        found.append(f"{name}: the page orders the criteria {common_page}, "
-                     f"the policy {common_policy}")
+        found.append(
+            f"{name}: the page orders the criteria {common_page}, the policy {common_policy}"
+        )
     by_id = {c["id"]: c for c in criteria}
     for element in shown:
         criterion = by_id.get(element.attrs["data-criterion"])
@@ -146,12 +159,13 @@ def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> li
             continue
         where = f"{name}.criteria[{policy_ids.index(criterion['id'])}] ({criterion['id']})"
         if element.attrs.get("id") != f"{name}-{criterion['id']}":
-            found.append(f"{where}: the anchor is {element.attrs.get('id')!r}, "
-                         f"expected '{name}-{criterion['id']}'")
+            found.append(
+                f"{where}: the anchor is {element.attrs.get('id')!r}, "
+                f"expected '{name}-{criterion['id']}'"
+            )
         page_html, policy_html = element.inner(), parse(criterion["html"]).inner()
         if page_html != policy_html:
-            found.append(f"{where}: the page shows {page_html!r}, the policy says "
-                         f"{policy_html!r}")
+            found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
     return found
 
 
@@ -159,6 +173,8 @@ def check_revision(policy: dict[str, Any]) -> list[str]:
     """A policy whose revision does not match its content was changed after the build."""
     expected = policy_revision(policy)
     if policy.get("revision") != expected:
-        return [f"revision: charta.json says {policy.get('revision')}, its content gives "
-                f"{expected} (was it edited by hand?)"]
+        return [
+            f"revision: charta.json says {policy.get('revision')}, its content gives "
+            f"{expected} (was it edited by hand?)"
+        ]
     return []

@@ -24,18 +24,46 @@ def read_text(path: Path, shown: str) -> str:
     if len(data) > MAX_BYTES:
         raise ChartaError.single(shown, "file is larger than 1 MiB (a charta is a page of text)")
     if data.startswith(b"\xef\xbb\xbf"):
-        raise ChartaError([Problem(shown, 1, 1, "", "the file starts with a byte-order mark "
-                                   "(save it as UTF-8 without BOM)")])
+        raise ChartaError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "the file starts with a byte-order mark (save it as UTF-8 without BOM)",
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ChartaError([Problem(shown, line, column, "", f"byte 0x{data[error.start]:02x} is "
-                                   "not UTF-8 (save the file as UTF-8)")]) from None
+        raise ChartaError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"byte 0x{data[error.start]:02x} is not UTF-8 (save the file as UTF-8)",
+                    data.splitlines()[line - 1].decode("utf-8", "replace"),
+                )
+            ]
+        ) from None
     if not text.strip():
-        raise ChartaError([Problem(shown, 1, 1, "", "the file is empty (expected a charta; "
-                                   "`charta init` writes a starter)")])
+        raise ChartaError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "the file is empty (expected a charta; `charta init` writes a starter)",
+                )
+            ]
+        )
     return text
 
 
@@ -46,7 +74,7 @@ def compose(text: str, shown: str) -> yaml.Node:
     except yaml.YAMLError:
         raise _syntax_error(text, shown) from None
     if node is None:
-        raise ChartaError([Problem(shown, 1, 1, "", "the file holds no YAML document")])
+        raise ChartaError([Problem(shown, 1, 1, "", "the file is empty (expected a charta; `charta init` writes a starter)")])
     if _has_alias(node):
         raise _alias_error(text, shown)
     return node
@@ -58,11 +86,16 @@ def _syntax_error(text: str, shown: str) -> ChartaError:
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "not valid YAML"
+        at_end = "end of stream" in problem and error.context_mark is not None
+        mark = error.context_mark if at_end else error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "\\t" in problem or "\t" in problem:
             problem = "a tab character; YAML indents with spaces only"
+        elif at_end and "quoted scalar" in (error.context or ""):
+            problem = "this quoted text is never closed (add the closing quote)"
+        elif "another document" in problem:
+            problem = "a second document begins here (a charta is one YAML document)"
         elif error.context and error.problem:
             problem = f"{error.problem} ({error.context})"
         source = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -95,7 +128,14 @@ def _alias_error(text: str, shown: str) -> ChartaError:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
-            problems.append(Problem(shown, mark.line + 1, mark.column + 1, "",
-                                    f"YAML alias *{event.anchor} is not allowed "
-                                    "(write the value out in full)", lines[mark.line]))
+            problems.append(
+                Problem(
+                    shown,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    f"YAML alias *{event.anchor} is not allowed (write the value out in full)",
+                    lines[mark.line],
+                )
+            )
     return ChartaError(problems)

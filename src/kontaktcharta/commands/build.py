@@ -9,14 +9,24 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The build's options."""
-    parser.add_argument("--config", default="charta.yaml", metavar="FILE",
-                        help="the charta to build (default: charta.yaml)")
-    parser.add_argument("--out", default="output", metavar="DIR",
-                        help="where the site goes (default: output)")
-    parser.add_argument("--theme", default="default", metavar="NAME",
-                        help="a folder of themes/ or a built-in theme (default: default)")
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="print errors only, no warnings and no summary")
+    parser.add_argument(
+        "--config",
+        default="charta.yaml",
+        metavar="FILE",
+        help="the charta to build (default: charta.yaml)",
+    )
+    parser.add_argument(
+        "--out", default="output", metavar="DIR", help="where the site goes (default: output)"
+    )
+    parser.add_argument(
+        "--theme",
+        default="default",
+        metavar="NAME",
+        help="a folder of themes/ or a built-in theme (default: default)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors only, no warnings and no summary"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         for warning in site.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         size = sum(len(data) for data in site.files.values())
-        print(f"Built {args.out}/ from {args.config}: {len(site.files)} files, "
-              f"{size / 1024:.1f} KiB in {seconds:.2f} s")
+        print(
+            f"Built {args.out}/ from {args.config}: {len(site.files)} files, "
+            f"{size / 1024:.1f} KiB in {seconds:.2f} s"
+        )
     return 0

@@ -10,8 +10,13 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The folder to check."""
-    parser.add_argument("folder", nargs="?", default="output", metavar="DIR",
-                        help="a built site with index.html and charta.json (default: output)")
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default="output",
+        metavar="DIR",
+        help="a built site with index.html and charta.json (default: output)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,155 @@
+"""The CLI as a user sees it: exact output, exit codes, and a failed build that changes nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kontaktcharta.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.yaml"
+SUMMARY = re.compile(r"Built output/ from charta\.yaml: (\d+) files, \d+\.\d KiB in \d+\.\d\d s\n")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example site (charta.yaml and site_src/) as the current folder."""
+    shutil.copy(ROOT / "charta.yaml", tmp_path / "charta.yaml")
+    shutil.copytree(ROOT / "site_src", tmp_path / "site_src")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")  # 2026-11-21
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_prints_one_summary_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    out, err = capsys.readouterr()
+    match = SUMMARY.fullmatch(out)
+    assert match, out
+    assert int(match.group(1)) == len(snapshot(site / "output"))
+    assert err == ""
+    assert {"index.html", "charta.json", "charta.schema.json", "impressum.html"} <= set(
+        snapshot(site / "output"))
+
+
+def test_quiet_build_prints_nothing(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_build_warns_once_without_url(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (site / "charta.yaml").read_text("utf-8")
+    (site / "charta.yaml").write_text(text.replace("url: https://erika.example/kontaktcharta/\n",
+                                                   ""), "utf-8")
+    assert main(["build"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: charta.yaml: url: not set, so charta.json carries relative links only "
+        "(set url: to the page's public address)\n")
+
+
+def test_build_warns_before_the_review_date(site: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1826323200")  # 2027-11-16
+    assert main(["build"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: charta.yaml:11:12: review_by: the review is due in 5 days (2027-11-21)\n")
+
+
+def test_failed_build_reports_every_problem_and_keeps_output(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--quiet"]) == 0
+    before = snapshot(site / "output")
+    text = (site / "charta.yaml").read_text("utf-8")
+    text = text.replace("title: Meine Kontaktcharta", "titel: Meine Kontaktcharta")
+    text = text.replace("    - id: slogan", "    - id: Slogan")
+    (site / "charta.yaml").write_text(text, "utf-8")
+    line = text.splitlines().index("    - id: Slogan") + 1
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "charta.yaml:5:1: titel: unknown key (did you mean 'title'?)\n"
+        "    titel: Meine Kontaktcharta\n"
+        "    ^\n"
+        f"charta.yaml:{line}:11: decline.criteria[4].id: 'Slogan' is not a slug like 'no-reason' "
+        "(lowercase letters, digits, single hyphens)\n"
+        "        - id: Slogan\n"
+        "              ^\n"
+        "2 problems found.\n"
+    )
+    assert snapshot(site / "output") == before
+
+
+def test_missing_charta_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        "charta.yaml: file not found (run `charta init` to start one)\n")
+
+
+def test_verify_agrees_on_a_fresh_build(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--quiet"]) == 0
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"output: page and policy agree \(12 criteria, sha256:[0-9a-f]{12}…\)\n",
+                        out), out
+
+
+def test_verify_names_a_criterion_changed_after_the_build(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--quiet"]) == 0
+    index = site / "output" / "index.html"
+    index.write_text(index.read_text("utf-8").replace(
+        "keiner der Gründe oben zutrifft", "mir danach ist"), "utf-8")
+    assert main(["verify", "output"]) == 1
+    err = capsys.readouterr().err
+    assert ("output: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
+            "the policy says 'keiner der Gründe oben zutrifft'\n") in err
+    assert err.endswith("output: page and policy differ (1 problems)\n")
+
+
+def test_verify_catches_a_hand_edited_policy(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--quiet"]) == 0
+    policy = site / "output" / "charta.json"
+    policy.write_text(policy.read_text("utf-8").replace('"match": "any"', '"match": "all"'),
+                      "utf-8")
+    assert main(["verify"]) == 1
+    assert "(was it edited by hand?)" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["bild"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'bild'" in capsys.readouterr().err
+
+
+def test_build_py_runs_build_by_default(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+    import sys
+
+    sys.argv = ["build.py", "--quiet", "--out", "public"]
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(str(ROOT / "build.py"), run_name="__main__")
+    assert stop.value.code == 0
+    assert (site / "public" / "index.html").is_file()
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for command in COMMANDS:
+        assert f"`charta {command}" in readme, command
