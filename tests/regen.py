@@ -1,7 +1,8 @@
-"""Regenerate expected outputs on purpose: `python tests/regen.py [--errors] [--golden]`.
+"""Regenerate expected outputs on purpose: `python tests/regen.py [--errors] [--golden] [--docs]`.
 
 --errors rewrites every tests/cases/invalid/*.err from the current messages;
---golden rewrites tests/golden/example/ from charta.yaml. Review the diff before committing.
+--golden rewrites tests/golden/example/ from charta.yaml; --docs rewrites the key table of
+docs/format.md from the loader's spec. Review the diff before committing.
 """
 
 from __future__ import annotations
@@ -32,10 +33,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--golden", action="store_true")
+    parser.add_argument("--docs", action="store_true")
     args = parser.parse_args()
     if args.errors:
         for case in sorted((CASES / "invalid").glob("*.yaml")):
             case.with_suffix(".err").write_text(error_of(case), encoding="utf-8")
+    if args.docs:
+        from kontaktcharta.spec import reference
+
+        doc = ROOT / "docs" / "format.md"
+        head, rest = doc.read_text("utf-8").split("<!-- keys:start -->\n")
+        tail = rest.split("<!-- keys:end -->")[1]
+        doc.write_text(f"{head}<!-- keys:start -->\n{reference()}<!-- keys:end -->{tail}", "utf-8")
     if args.golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         GOLDEN.mkdir(parents=True)

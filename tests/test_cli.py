@@ -104,7 +104,7 @@ def test_verify_agrees_on_a_fresh_build(site: Path, capsys: pytest.CaptureFixtur
     assert main(["build", "--quiet"]) == 0
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
-    assert re.fullmatch(r"output: page and policy agree \(12 criteria, sha256:[0-9a-f]{12}…\)\n",
+    assert re.fullmatch(r"output: page and policy agree \(12 criteria in 2 languages, sha256:[0-9a-f]{12}…\)\n",
                         out), out
 
 
@@ -117,9 +117,32 @@ def test_verify_names_a_criterion_changed_after_the_build(
         "keiner der Gründe oben zutrifft", "mir danach ist"), "utf-8")
     assert main(["verify", "output"]) == 1
     err = capsys.readouterr().err
-    assert ("output: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
+    assert ("output: index.html: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
             "the policy says 'keiner der Gründe oben zutrifft'\n") in err
-    assert err.endswith("output: page and policy differ (1 problems)\n")
+    assert err.endswith("output: the site does not verify (1 problems)\n")
+
+
+def test_verify_checks_every_language(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--quiet"]) == 0
+    english = site / "output" / "en" / "index.html"
+    english.write_text(english.read_text("utf-8").replace("I decline requests when", "Nope"),
+                       "utf-8")
+    assert main(["verify"]) == 1
+    assert capsys.readouterr().err == (
+        "output: en/index.html: decline.title: the page says 'Nope', the policy "
+        "'I decline requests when'\n"
+        "output: the site does not verify (1 problems)\n")
+
+
+def test_verify_reports_a_stale_charta(site: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["build", "--quiet"]) == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830000000")  # 2027-12-28
+    assert main(["verify"]) == 1
+    assert capsys.readouterr().err == (
+        "output: the charta is stale: its review date 2027-11-21 has passed (updated "
+        "2026-11-21); look it over, set a new review_by, rebuild\n"
+        "output: the site does not verify (1 problems)\n")
 
 
 def test_verify_catches_a_hand_edited_policy(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,8 @@ from .errors import ChartaError, Problem
 from .markdown import render_block
 from .model import Charta, Place
 from .output import write_site
-from .policy import SCHEMA_FILE, dump, render_policy, render_schema
+from .policy import SCHEMA_FILE, dump, localize, render_policy, render_schema
+from .translate import folder
 from .verify import compare
 
 GENERATED = ("index.html", "charta.json", SCHEMA_FILE)
@@ -59,22 +60,16 @@ def render_site(config: Path, theme_name: str = "default", shown: str | None = N
         raise ChartaError.single(
             str(project / "site_src" / "static"), f"{clash[0]} would replace a file the build makes"
         )
-    index = pages.render_page(charta, revision, theme, overrides, extra)
-    differences = compare(index, policy)
-    if differences:
-        raise ChartaError(
-            [
-                Problem(
-                    f"{theme.name} theme",
-                    0,
-                    0,
-                    "index.html",
-                    "the page and the policy differ: " + d,
-                )
-                for d in differences
-            ]
-        )
-    files["index.html"] = index.encode()
+    languages = [charta.lang, *(t.lang for t in charta.translations)]
+    problems = []
+    for version in (charta, *charta.translations):
+        name = ("" if version is charta else folder(version.lang)) + "index.html"
+        html = pages.render_page(version, revision, theme, overrides, extra, languages)
+        problems += [Problem(f"{theme.name} theme", 0, 0, name, f"the page and the policy differ: {d}")
+                     for d in compare(html, localize(policy, version.lang))]
+        files[name] = html.encode()
+    if problems:
+        raise ChartaError(problems)
     for extra_page in extra:
         files[extra_page.href] = pages.render_extra_page(
             charta, revision, theme, overrides, extra, extra_page

@@ -6,6 +6,7 @@ import datetime
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,12 +51,16 @@ def load_charta(path: Path, shown: str | None = None) -> Charta:
     reader = Reader(shown, text.splitlines())
     values = reader.object(compose(text, shown), "", spec.CHARTA)
     if values is not None and not reader.problems:
+        translations = values.pop("translations", {})
         charta = Charta(**values, file=shown, places=reader.places)
         from .check import check_charta  # cross-references need the whole model
+        from .translate import translate
 
         reader.problems += check_charta(charta)
+        translated, problems = translate(charta, translations)
+        reader.problems += problems
         if not reader.problems:
-            return charta
+            return replace(charta, translations=translated)
     raise ChartaError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
 
 
@@ -89,7 +94,9 @@ class Reader:
         if key.kind == "object":
             assert key.fields is not None
             values = self.object(node, path, key.fields)
-            return None if values is None or key.make is None else key.make(**values)
+            if values is None or key.make is None:
+                return values
+            return key.make(**values)
         if key.kind == "list":
             return self.list(node, path, key)
         if key.kind == "map":
@@ -176,10 +183,10 @@ class Reader:
                 continue
             if key.fields is not None:
                 read = self.object(value_node, item_path, key.fields)
-                if read is not None and key.make is not None:
-                    values[name] = key.make(name=name, **read)
-                else:
+                if read is None:
                     ok = False
+                else:
+                    values[name] = read if key.make is None else key.make(name=name, **read)
                 self.places[item_path] = Place(
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,

@@ -218,6 +218,8 @@ class Charta:
     """Reply templates."""
     examples: tuple[Example, ...] = ()
     """Requests and the decisions the rules must give."""
+    translations: tuple[Charta, ...] = ()
+    """The same charta in more languages: every text translated, everything else the same."""
     file: str = field(default="charta.yaml", compare=False)
     """The file the charta was read from, as the user named it."""
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)

@@ -22,6 +22,11 @@ POLICY_HREF = "charta.json"
 DESCRIPTION_LIMIT = 160
 FALLBACK_LANG = "en"
 DASH = "\N{EN DASH}"
+# Each language named in itself, for the language switch.
+LANGUAGE_NAMES = {
+    "da": "Dansk", "de": "Deutsch", "en": "English", "es": "Español", "fr": "Français",
+    "it": "Italiano", "nl": "Nederlands", "pl": "Polski", "pt": "Português", "sv": "Svenska",
+}
 
 # og:locale needs a territory; these are the usual ones where the tag names none.
 _TERRITORIES = {
@@ -104,9 +109,10 @@ def render_page(
     theme: Theme,
     overrides: Path | None,
     pages: Sequence[ExtraPage],
+    languages: Sequence[str] = (),
 ) -> str:
-    """Render `output/index.html`."""
-    context = _context(charta, revision, theme, pages, None)
+    """Render one language's charta page; `languages` lists every language, the main one first."""
+    context = _context(charta, revision, theme, pages, None, languages)
     return _render(theme, overrides, "index.html", context)
 
 
@@ -119,7 +125,7 @@ def render_extra_page(
     page: ExtraPage,
 ) -> str:
     """Render `output/<slug>.html` for one extra page."""
-    context = _context(charta, revision, theme, pages, page)
+    context = _context(charta, revision, theme, pages, page, ())
     return _render(theme, overrides, "page.html", context)
 
 
@@ -129,8 +135,11 @@ def _context(
     theme: Theme,
     pages: Sequence[ExtraPage],
     page: ExtraPage | None,
+    languages: Sequence[str],
 ) -> dict[str, Any]:
     words = load_words(theme, charta.lang)
+    main = languages[0] if languages else charta.lang
+    root = "" if charta.lang == main else "../"
     if page is None:
         canonical = charta.url
         if charta.intro is not None and charta.intro.plain.strip():
@@ -148,10 +157,28 @@ def _context(
         "css": Markup(minify_css(_read(theme.folder / "style.css"))),
         "pages": list(pages),
         "page": page,
-        "policy_href": POLICY_HREF,
+        "policy_href": root + POLICY_HREF,
+        "root": root,
+        "languages": [_language(lang, main, root, charta) for lang in languages],
         "words": words,
         "og_locale": og_locale(charta.lang),
         "date": functools.partial(format_date, words=words),
+    }
+
+
+def _language(lang: str, main: str, root: str, charta: Charta) -> dict[str, Any]:
+    """One entry of the language switch and the hreflang alternates."""
+    folder = "" if lang == main else f"{lang.lower()}/"
+    base = charta.url if lang == charta.lang else None
+    if charta.url:
+        site = urljoin(charta.url, root or "./")
+        base = urljoin(site, folder)
+    return {
+        "lang": lang,
+        "name": LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang),
+        "href": (root + folder) or "./",
+        "url": base or (root + folder) or "./",
+        "current": lang == charta.lang,
     }
 
 
@@ -335,3 +362,8 @@ def _environment(templates: Path, overrides: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def forget_templates() -> None:
+    """Drop the cached template environments, so the next render sees templates added or removed."""
+    _environment.cache_clear()

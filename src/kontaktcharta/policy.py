@@ -15,7 +15,26 @@ SCHEMA_FILE = "charta.schema.json"
 
 
 def render_policy(charta: Charta) -> dict[str, Any]:
-    """Everything the page says and a tool needs, with its `revision` digest."""
+    """Everything the page says and a tool needs, in every language, with its `revision`."""
+    policy = _content(charta)
+    policy["translations"] = {}
+    for translated in charta.translations:
+        content = _content(translated)
+        del content["revision"]
+        policy["translations"][translated.lang] = content
+    policy["revision"] = revision(policy)
+    return policy
+
+
+def localize(policy: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The policy as one language's page says it: a translation with the document's revision."""
+    if lang == policy["lang"]:
+        return policy
+    return {**policy["translations"][lang], "revision": policy["revision"], "translations": {}}
+
+
+def _content(charta: Charta) -> dict[str, Any]:
+    """One language's policy, with `revision` still empty."""
     policy: dict[str, Any] = {
         "charta": charta.charta,
         "lang": charta.lang,
@@ -75,7 +94,6 @@ def render_policy(charta: Charta) -> dict[str, Any]:
             for e in charta.examples
         ],
     }
-    policy["revision"] = revision(policy)
     return policy
 
 

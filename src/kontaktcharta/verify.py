@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import html
+import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from pathlib import Path
+
+from .policy import localize
 from .policy import revision as policy_revision
 
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 SECTIONS = ("accept", "decline")
+PAGES = ("index.html", "embed.html")
+"""Each language's pages that show the charta; those present are compared with the policy."""
 
 
 @dataclass(slots=True)
@@ -178,3 +185,31 @@ def check_revision(policy: dict[str, Any]) -> list[str]:
             f"{expected} (was it edited by hand?)"
         ]
     return []
+
+
+def check_folder(folder: Path, on: datetime.date) -> tuple[dict[str, Any] | None, list[str]]:
+    """A built or deployed site: its policy, and every way its pages and policy disagree."""
+    from .translate import folder as lang_folder
+
+    try:
+        policy = json.loads((folder / "charta.json").read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        return None, [f"cannot read charta.json: {error}"]
+    found = check_revision(policy)
+    for lang in (policy["lang"], *policy.get("translations", {})):
+        prefix = "" if lang == policy["lang"] else lang_folder(lang)
+        for name in PAGES:
+            path = folder / prefix / name
+            if name != "index.html" and not path.exists():
+                continue
+            try:
+                page = path.read_text("utf-8")
+            except OSError as error:
+                found.append(f"{prefix}{name}: cannot be read ({error.strerror})")
+                continue
+            found += [f"{prefix}{name}: {d}" for d in compare(page, localize(policy, lang))]
+    review_by = policy.get("review_by")
+    if review_by and datetime.date.fromisoformat(review_by) < on:
+        found.append(f"the charta is stale: its review date {review_by} has passed "
+                     f"(updated {policy['updated']}); look it over, set a new review_by, rebuild")
+    return policy, found

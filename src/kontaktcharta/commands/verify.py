@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -20,22 +19,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compare the page with the policy; 0 when they agree, 1 with every difference."""
-    from ..verify import check_revision, compare
+    """Compare each page with the policy; 0 when they agree, 1 with every difference."""
+    from ..build import today
+    from ..verify import check_folder
 
     folder = Path(args.folder)
-    try:
-        page = (folder / "index.html").read_text("utf-8")
-        policy = json.loads((folder / "charta.json").read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"charta verify: {folder}: cannot read the site: {error}", file=sys.stderr)
-        return 1
-    differences = check_revision(policy) + compare(page, policy)
-    if differences:
-        for difference in differences:
-            print(f"{folder}: {difference}", file=sys.stderr)
-        print(f"{folder}: page and policy differ ({len(differences)} problems)", file=sys.stderr)
+    policy, differences = check_folder(folder, today())
+    for difference in differences:
+        print(f"{args.folder}: {difference}", file=sys.stderr)
+    if policy is None or differences:
+        print(f"{args.folder}: the site does not verify ({len(differences)} problems)",
+              file=sys.stderr)
         return 1
     count = len(policy["accept"]["criteria"]) + len(policy["decline"]["criteria"])
-    print(f"{folder}: page and policy agree ({count} criteria, {policy['revision'][:19]}…)")
+    languages = 1 + len(policy["translations"])
+    print(f"{args.folder}: page and policy agree ({count} criteria in {languages} "
+          f"{'language' if languages == 1 else 'languages'}, {policy['revision'][:19]}…)")
     return 0
