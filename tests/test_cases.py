@@ -14,7 +14,7 @@ from kontaktcharta.verify import compare
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
-VALID = sorted((CASES / "valid").glob("*.yaml")) + [Path(__file__).parents[1] / "charta.yaml"]
+VALID = [*sorted((CASES / "valid").glob("*.yaml")), Path(__file__).parents[1] / "charta.yaml"]
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])

@@ -27,8 +27,11 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below a folder with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_prints_one_summary_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,7 +42,8 @@ def test_build_prints_one_summary_line(site: Path, capsys: pytest.CaptureFixture
     assert int(match.group(1)) == len(snapshot(site / "output"))
     assert err == ""
     assert {"index.html", "charta.json", "charta.schema.json", "impressum.html"} <= set(
-        snapshot(site / "output"))
+        snapshot(site / "output")
+    )
 
 
 def test_quiet_build_prints_nothing(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,20 +53,24 @@ def test_quiet_build_prints_nothing(site: Path, capsys: pytest.CaptureFixture[st
 
 def test_build_warns_once_without_url(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (site / "charta.yaml").read_text("utf-8")
-    (site / "charta.yaml").write_text(text.replace("url: https://erika.example/kontaktcharta/\n",
-                                                   ""), "utf-8")
+    (site / "charta.yaml").write_text(
+        text.replace("url: https://erika.example/kontaktcharta/\n", ""), "utf-8"
+    )
     assert main(["build"]) == 0
     assert capsys.readouterr().err == (
         "warning: charta.yaml: url: not set, so charta.json carries relative links only "
-        "(set url: to the page's public address)\n")
+        "(set url: to the page's public address)\n"
+    )
 
 
-def test_build_warns_before_the_review_date(site: Path, capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_warns_before_the_review_date(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1826323200")  # 2027-11-16
     assert main(["build"]) == 0
     assert capsys.readouterr().err == (
-        "warning: charta.yaml:11:12: review_by: the review is due in 5 days (2027-11-21)\n")
+        "warning: charta.yaml:11:12: review_by: the review is due in 5 days (2027-11-21)\n"
+    )
 
 
 def test_failed_build_reports_every_problem_and_keeps_output(
@@ -92,20 +100,23 @@ def test_failed_build_reports_every_problem_and_keeps_output(
     assert snapshot(site / "output") == before
 
 
-def test_missing_charta_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_charta_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 1
     assert capsys.readouterr().err == (
-        "charta.yaml: file not found (run `charta init` to start one)\n")
+        "charta.yaml: file not found (run `charta init` to start one)\n"
+    )
 
 
 def test_verify_agrees_on_a_fresh_build(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--quiet"]) == 0
     assert main(["verify"]) == 0
     out = capsys.readouterr().out
-    assert re.fullmatch(r"output: page and policy agree \(12 criteria in 2 languages, sha256:[0-9a-f]{12}…\)\n",
-                        out), out
+    assert re.fullmatch(
+        r"output: page and policy agree \(12 criteria in 2 languages, sha256:[0-9a-f]{12}…\)\n", out
+    ), out
 
 
 def test_verify_names_a_criterion_changed_after_the_build(
@@ -113,43 +124,54 @@ def test_verify_names_a_criterion_changed_after_the_build(
 ) -> None:
     assert main(["build", "--quiet"]) == 0
     index = site / "output" / "index.html"
-    index.write_text(index.read_text("utf-8").replace(
-        "keiner der Gründe oben zutrifft", "mir danach ist"), "utf-8")
+    index.write_text(
+        index.read_text("utf-8").replace("keiner der Gründe oben zutrifft", "mir danach ist"),
+        "utf-8",
+    )
     assert main(["verify", "output"]) == 1
     err = capsys.readouterr().err
-    assert ("output: index.html: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
-            "the policy says 'keiner der Gründe oben zutrifft'\n") in err
+    assert (
+        "output: index.html: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
+        "the policy says 'keiner der Gründe oben zutrifft'\n"
+    ) in err
     assert err.endswith("output: the site does not verify (1 problems)\n")
 
 
 def test_verify_checks_every_language(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--quiet"]) == 0
     english = site / "output" / "en" / "index.html"
-    english.write_text(english.read_text("utf-8").replace("I decline requests when", "Nope"),
-                       "utf-8")
+    english.write_text(
+        english.read_text("utf-8").replace("I decline requests when", "Nope"), "utf-8"
+    )
     assert main(["verify"]) == 1
     assert capsys.readouterr().err == (
         "output: en/index.html: decline.title: the page says 'Nope', the policy "
         "'I decline requests when'\n"
-        "output: the site does not verify (1 problems)\n")
+        "output: the site does not verify (1 problems)\n"
+    )
 
 
-def test_verify_reports_a_stale_charta(site: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_reports_a_stale_charta(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["build", "--quiet"]) == 0
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830000000")  # 2027-12-28
     assert main(["verify"]) == 1
     assert capsys.readouterr().err == (
         "output: the charta is stale: its review date 2027-11-21 has passed (updated "
         "2026-11-21); look it over, set a new review_by, rebuild\n"
-        "output: the site does not verify (1 problems)\n")
+        "output: the site does not verify (1 problems)\n"
+    )
 
 
-def test_verify_catches_a_hand_edited_policy(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_catches_a_hand_edited_policy(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", "--quiet"]) == 0
     policy = site / "output" / "charta.json"
-    policy.write_text(policy.read_text("utf-8").replace('"match": "any"', '"match": "all"'),
-                      "utf-8")
+    policy.write_text(
+        policy.read_text("utf-8").replace('"match": "any"', '"match": "all"'), "utf-8"
+    )
     assert main(["verify"]) == 1
     assert "(was it edited by hand?)" in capsys.readouterr().err
 

@@ -14,7 +14,8 @@ def test_format_reference_lists_every_key_as_the_loader_reads_it() -> None:
     text = (ROOT / "docs" / "format.md").read_text("utf-8")
     table = text.split("<!-- keys:start -->\n")[1].split("<!-- keys:end -->")[0]
     assert table == spec.reference(), (
-        "docs/format.md is out of step with src/kontaktcharta/spec.py; paste spec.reference()")
+        "docs/format.md is out of step with src/kontaktcharta/spec.py; paste spec.reference()"
+    )
 
 
 def test_every_key_of_the_example_is_in_the_reference() -> None:
@@ -33,10 +34,16 @@ def test_every_key_of_the_example_is_in_the_reference() -> None:
         return found
 
     example = yaml.safe_load((ROOT / "charta.yaml").read_text("utf-8"))
-    named = {p[: i + len("<name>")] for p, _ in spec.walk() for i in range(len(p))
-             if p.startswith("<name>", i)}
-    documented = [re.compile(re.escape(path).replace(re.escape("<name>"), r"[^.]+"))
-                  for path in [*(p for p, _ in spec.walk()), *named]]
+    named = {
+        p[: i + len("<name>")]
+        for p, _ in spec.walk()
+        for i in range(len(p))
+        if p.startswith("<name>", i)
+    }
+    documented = [
+        re.compile(re.escape(path).replace(re.escape("<name>"), r"[^.]+"))
+        for path in [*(p for p, _ in spec.walk()), *named]
+    ]
     for path in paths(example, ""):
         if path.startswith(("examples[].request.facts.", "examples[].request.judgements.")):
             continue  # request facts and judgements are named by the charta itself

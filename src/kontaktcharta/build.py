@@ -7,7 +7,9 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import discovery, embed, markdown_page
 from . import page as pages
 from .errors import ChartaError, Problem
 from .markdown import render_block
@@ -15,9 +17,11 @@ from .model import Charta, Place
 from .output import write_site
 from .policy import SCHEMA_FILE, dump, localize, render_policy, render_schema
 from .translate import folder
-from .verify import compare
+from .verify import compare, compare_embed, compare_file
 
-GENERATED = ("index.html", "charta.json", SCHEMA_FILE)
+GENERATED = ("index.html", "charta.json", SCHEMA_FILE, discovery.FILE)
+LANGUAGE_FILES = ("index.html", embed.FILE, markdown_page.FILE)
+"""What the build writes for each language, the main one in the root, the others in `<lang>/`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +56,47 @@ def render_site(config: Path, theme_name: str = "default", shown: str | None = N
         project / "site_src" / "pages", lambda text: str(render_block(text).html)
     )
     policy = render_policy(charta)
+    _check_message_limits(charta, policy)
     _check_examples(charta, policy)
     revision = policy["revision"]
     files = _static(theme.folder / "static") | _static(project / "site_src" / "static")
-    clash = sorted(set(files) & {*GENERATED, *(p.href for p in extra)})
+    languages = [charta.lang, *(t.lang for t in charta.translations)]
+    made = {
+        p + n for p in ("", *(folder(t.lang) for t in charta.translations)) for n in LANGUAGE_FILES
+    }
+    clash = sorted(set(files) & {*GENERATED, *made, *(p.href for p in extra)})
     if clash:
         raise ChartaError.single(
             str(project / "site_src" / "static"), f"{clash[0]} would replace a file the build makes"
         )
-    languages = [charta.lang, *(t.lang for t in charta.translations)]
+    embedder = embed.embed_theme(theme, project)
+    default_theme = pages.find_theme("default", project)
     problems = []
     for version in (charta, *charta.translations):
-        name = ("" if version is charta else folder(version.lang)) + "index.html"
+        prefix = "" if version is charta else folder(version.lang)
+        local = localize(policy, version.lang)
         html = pages.render_page(version, revision, theme, overrides, extra, languages)
-        problems += [Problem(f"{theme.name} theme", 0, 0, name, f"the page and the policy differ: {d}")
-                     for d in compare(html, localize(policy, version.lang))]
-        files[name] = html.encode()
+        problems += _differ(
+            f"{theme.name} theme", f"{prefix}index.html", "the page", compare(html, local)
+        )
+        fragment = embed.render_embed(version, revision, embedder, overrides)
+        problems += _differ(
+            f"{embedder.name} theme",
+            f"{prefix}{embed.FILE}",
+            "the embed",
+            compare_embed(fragment, local),
+        )
+        words = pages.load_words(default_theme, version.lang)
+        markdown = markdown_page.render_markdown(version, words)
+        problems += _differ(
+            "Kontaktcharta",
+            f"{prefix}{markdown_page.FILE}",
+            "the Markdown page",
+            compare_file("markdown", markdown, local),
+        )
+        files[f"{prefix}index.html"] = html.encode()
+        files[f"{prefix}{embed.FILE}"] = fragment.encode()
+        files[f"{prefix}{markdown_page.FILE}"] = markdown.encode()
     if problems:
         raise ChartaError(problems)
     for extra_page in extra:
@@ -76,6 +105,7 @@ def render_site(config: Path, theme_name: str = "default", shown: str | None = N
         ).encode()
     files["charta.json"] = dump(policy)
     files[SCHEMA_FILE] = dump(render_schema(charta.url))
+    files[discovery.FILE] = dump(discovery.render_pointer(charta))
     return Site(charta, dict(sorted(files.items())), tuple(_warnings(charta, today())))
 
 
@@ -89,6 +119,11 @@ def build(
     return site, time.perf_counter() - start
 
 
+def _differ(source: str, name: str, what: str, differences: list[str]) -> list[Problem]:
+    """One problem per way a rendered file and the policy differ."""
+    return [Problem(source, 0, 0, name, f"{what} and the policy differ: {d}") for d in differences]
+
+
 def _static(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
@@ -99,7 +134,7 @@ def _static(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
+def _check_examples(charta: Charta, policy: dict[str, Any]) -> None:
     if not charta.examples:
         return
     from .decide import Policy, RequestError, decide
@@ -109,7 +144,7 @@ def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
     for i, example in enumerate(charta.examples):
         path = f"examples[{i}]"
         place = charta.places.get(path, Place(0, 0, ""))
-        request = policy["examples"][i]["request"]  # type: ignore[index]
+        request = policy["examples"][i]["request"]
         try:
             decision = decide(compiled, request)
         except RequestError as error:
@@ -138,6 +173,37 @@ def _check_examples(charta: Charta, policy: dict[str, object]) -> None:
                     place.source,
                 )
             )
+    if problems:
+        raise ChartaError(problems)
+
+
+def _check_message_limits(charta: Charta, policy: dict[str, Any]) -> None:
+    """Every single decline reason must make a message that fits each platform's limit."""
+    from .messages import MessageTooLong, decline_message
+
+    problems = []
+    for i, platform in enumerate(charta.platforms):
+        if platform.message_limit is None:
+            continue
+        for lang in (charta.lang, *(t.lang for t in charta.translations)):
+            for criterion in localize(policy, lang)["decline"]["criteria"]:
+                if platform.id not in criterion.get("platforms", [platform.id]):
+                    continue
+                try:
+                    decline_message(localize(policy, lang), [criterion["id"]], None, platform.id)
+                except MessageTooLong as error:
+                    place = charta.places[f"platforms[{i}].message_limit"]
+                    problems.append(
+                        Problem(
+                            charta.file,
+                            place.line,
+                            place.column,
+                            f"platforms[{i}].message_limit",
+                            f"declining for {criterion['id']!r} ({lang}): {error}",
+                            place.source,
+                        )
+                    )
+                    break
     if problems:
         raise ChartaError(problems)
 

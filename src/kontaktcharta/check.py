@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .errors import Problem
 from .messages import check_template
@@ -11,8 +12,30 @@ from .rules import check_rule
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CEL_RESERVED = frozenset(
-    "true false null in as break const continue else for function if import let loop package "
-    "namespace return var void while platform".split()
+    [
+        "true",
+        "false",
+        "null",
+        "in",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
+        "platform",
+    ]
 )
 _A_TYPE = {"bool": "a bool", "int": "an int", "double": "a double", "string": "a string"}
 _PYTHON_TYPE = {"bool": (bool,), "int": (int,), "double": (int, float), "string": (str,)}
@@ -67,18 +90,27 @@ class Found:
         for fact in self.charta.facts:
             path = f"facts.{fact.name}"
             if fact.name in CEL_RESERVED:
-                self.at(path, f"{fact.name!r} cannot name a fact (CEL or the request reserves "
-                        "it; choose another name)")
+                self.at(
+                    path,
+                    f"{fact.name!r} cannot name a fact (CEL or the request reserves "
+                    "it; choose another name)",
+                )
             elif not IDENTIFIER.fullmatch(fact.name):
-                self.at(path, f"{fact.name!r} cannot name a fact (expected letters, digits and "
-                        "_, starting with a letter or _)")
+                self.at(
+                    path,
+                    f"{fact.name!r} cannot name a fact (expected letters, digits and "
+                    "_, starting with a letter or _)",
+                )
             self.fact_values(fact, path)
 
     def fact_values(self, fact: Fact, path: str) -> None:
         for i, value in enumerate(fact.values or ()):
             allowed = _PYTHON_TYPE[fact.type]
-            if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
-                self.at(f"{path}.values[{i}]", f"{value!r} is not {_A_TYPE[fact.type]} (the fact's type)")
+            if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
+                self.at(
+                    f"{path}.values[{i}]",
+                    f"{value!r} is not {_A_TYPE[fact.type]} (the fact's type)",
+                )
 
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
@@ -119,7 +151,7 @@ class Found:
                 f"a second otherwise criterion (the first is {fallbacks[0]}; at most one)",
             )
 
-    def rule(self, path: str, expression: str, facts: dict[str, str]) -> None:
+    def rule(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
         problem = check_rule(expression, facts)
         if problem is None:
             return

@@ -273,8 +273,12 @@ class Reader:
         if node.tag == _TAG + "int" and str(node.value) == "1":
             return 1
         if node.tag == _TAG + "int":
-            self.wrong(node, path, "version", f"format {node.value} is not known (expected 1; "
-                       "this Kontaktcharta reads format 1)")
+            self.wrong(
+                node,
+                path,
+                "version",
+                f"format {node.value} is not known (expected 1; this Kontaktcharta reads format 1)",
+            )
         else:
             self.wrong(node, path, "version")
         return None

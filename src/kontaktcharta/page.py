@@ -24,8 +24,16 @@ FALLBACK_LANG = "en"
 DASH = "\N{EN DASH}"
 # Each language named in itself, for the language switch.
 LANGUAGE_NAMES = {
-    "da": "Dansk", "de": "Deutsch", "en": "English", "es": "Español", "fr": "Français",
-    "it": "Italiano", "nl": "Nederlands", "pl": "Polski", "pt": "Português", "sv": "Svenska",
+    "da": "Dansk",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "pt": "Português",
+    "sv": "Svenska",
 }
 
 # og:locale needs a territory; these are the usual ones where the tag names none.
@@ -367,3 +375,11 @@ def _environment(templates: Path, overrides: Path | None) -> jinja2.Environment:
 def forget_templates() -> None:
     """Drop the cached template environments, so the next render sees templates added or removed."""
     _environment.cache_clear()
+
+
+def render_fragment(
+    charta: Charta, revision: str, theme: Theme, overrides: Path | None, name: str, css: str
+) -> str:
+    """Render a template that is not a whole page (`embed.html`) with `css` as its style sheet."""
+    context = {**_context(charta, revision, theme, (), None, ()), "css": Markup(css)}
+    return _render(theme, overrides, name, context)

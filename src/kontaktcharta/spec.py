@@ -1,11 +1,11 @@
-"""The keys of `charta.yaml`, declared in one place: the loader reads by it, the docs are made from it."""
+"""The keys of `charta.yaml` in one place: the loader reads by them, the docs are made from them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from . import model
 
@@ -82,7 +82,7 @@ def _criterion_keys(decline: bool) -> dict[str, Key]:
     return keys
 
 
-def _section(name: str, title: str, decline: bool) -> Key:
+def _section(name: Literal["accept", "decline"], title: str, decline: bool) -> Key:
     fields = {
         "title": Key("text", "The heading of the list.", title, required=True),
         "criteria": Key(
@@ -297,44 +297,85 @@ CHARTA: dict[str, Key] = {
 
 
 def _translated_section(name: str) -> Key:
-    return Key("object", f"The {name} list's texts.", required=True, fields={
-        "title": Key("text", "The heading.", "I gladly accept contacts", required=True),
-        "criteria": Key("map", "Each criterion's texts, by its id.", required=True, fields={
-            "text": Key("inline", "The criterion.", "from people I have met", required=True),
-            "reason": Key("text", "The sentence for decline messages (where the main language "
-                          "has one).", "A slogan is no reason."),
-        }),
-    })
+    return Key(
+        "object",
+        f"The {name} list's texts.",
+        required=True,
+        fields={
+            "title": Key("text", "The heading.", "I gladly accept contacts", required=True),
+            "criteria": Key(
+                "map",
+                "Each criterion's texts, by its id.",
+                required=True,
+                fields={
+                    "text": Key(
+                        "inline", "The criterion.", "from people I have met", required=True
+                    ),
+                    "reason": Key(
+                        "text",
+                        "The sentence for decline messages (where the main language has one).",
+                        "A slogan is no reason.",
+                    ),
+                },
+            ),
+        },
+    )
 
 
 TRANSLATION: dict[str, Key] = {
     "title": Key("text", "The page's title.", "My contact charter", required=True),
     "intro": Key("block", "The intro (where the main language has one).", "On XING and …"),
-    "based_on": Key("object", "The credit line's text (where there is one).", fields={
-        "text": Key("inline", "The credit.", "Inspired by …", required=True),
-    }),
-    "facts": Key("map", "Each fact's question, by its name.", fields={
-        "question": Key("text", "The question.", "Have we met?", required=True),
-    }),
+    "based_on": Key(
+        "object",
+        "The credit line's text (where there is one).",
+        fields={
+            "text": Key("inline", "The credit.", "Inspired by …", required=True),
+        },
+    ),
+    "facts": Key(
+        "map",
+        "Each fact's question, by its name.",
+        fields={
+            "question": Key("text", "The question.", "Have we met?", required=True),
+        },
+    ),
     "accept": _translated_section("accept"),
     "decline": _translated_section("decline"),
     "goal": Key("block", "The goal (where the main language has one).", "I keep my list …"),
-    "declined": Key("object", "The declined section's texts.", required=True, fields={
-        "title": Key("text", "The heading.", "Declined – what now?", required=True),
-        "text": Key("block", "The text.", "Please do not take it personally.", required=True),
-        "alternatives": Key("list", "Each alternative in the same order; `url` only where it "
-                            "differs.", fields={
-            "text": Key("inline", "The alternative.", "Subscribe to my newsletter", required=True),
-            "url": Key("link", "A page in this language.", "https://erika.example/en/news/"),
-        }),
-    }),
-    "messages": Key("object", "The decline template (where the main language has one).",
-                    fields={"decline": Key("template", "The template.",
-                                           "Hello {name}, … {reasons} … {url}")}),
+    "declined": Key(
+        "object",
+        "The declined section's texts.",
+        required=True,
+        fields={
+            "title": Key("text", "The heading.", "Declined – what now?", required=True),
+            "text": Key("block", "The text.", "Please do not take it personally.", required=True),
+            "alternatives": Key(
+                "list",
+                "Each alternative in the same order; `url` only where it differs.",
+                fields={
+                    "text": Key(
+                        "inline", "The alternative.", "Subscribe to my newsletter", required=True
+                    ),
+                    "url": Key(
+                        "link", "A page in this language.", "https://erika.example/en/news/"
+                    ),
+                },
+            ),
+        },
+    ),
+    "messages": Key(
+        "object",
+        "The decline template (where the main language has one).",
+        fields={"decline": Key("template", "The template.", "Hello {name}, … {reasons} … {url}")},
+    ),
 }
 CHARTA["translations"] = Key(
-    "map", "The charta in more languages, by language tag; each is a page of its own "
-    "(`/en/`) and a part of `charta.json`.", fields=TRANSLATION, default="none")
+    "map",
+    "The charta in more languages, by language tag; each is a page of its own "
+    "(`/en/`) and a part of `charta.json`.",
+    fields=TRANSLATION,
+    default="none",
+)
 
 
 def walk(keys: Mapping[str, Key] = CHARTA, prefix: str = "") -> Iterator[tuple[str, Key]]:

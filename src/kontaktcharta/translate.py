@@ -50,8 +50,9 @@ class _Translation:
         while probe not in self.charta.places and "." in probe:
             probe = probe.rsplit(".", 1)[0]
         place = self.charta.places.get(probe, Place(0, 0, ""))
-        self.problems.append(Problem(self.charta.file, place.line, place.column, full, message,
-                                     place.source))
+        self.problems.append(
+            Problem(self.charta.file, place.line, place.column, full, message, place.source)
+        )
 
     def text(self, values: dict[str, Any], key: str, path: str, original: object) -> Any:
         """The translated value of a text the main language has (or has not)."""
@@ -98,8 +99,9 @@ class _Translation:
             self.problem(f"facts.{name}", "no such fact in the main language")
         made = []
         for fact in self.charta.facts:
-            question = self.text(given.get(fact.name, {}), "question", f"facts.{fact.name}.",
-                                 fact.question)
+            question = self.text(
+                given.get(fact.name, {}), "question", f"facts.{fact.name}.", fact.question
+            )
             made.append(replace(fact, question=question or fact.question))
         return tuple(made)
 
@@ -111,8 +113,10 @@ class _Translation:
         criteria: list[Criterion] = []
         for criterion in section.criteria:
             if criterion.id not in given:
-                self.problem(f"{path}{criterion.id}",
-                             f"missing translation of {section.name} criterion {criterion.id!r}")
+                self.problem(
+                    f"{path}{criterion.id}",
+                    f"missing translation of {section.name} criterion {criterion.id!r}",
+                )
                 continue
             texts = given[criterion.id]
             reason = self.text(texts, "reason", f"{path}{criterion.id}.", criterion.reason)
@@ -123,10 +127,14 @@ class _Translation:
         original = self.charta.declined.alternatives
         given: tuple[dict[str, Any], ...] = values.get("alternatives", ())
         if len(given) != len(original):
-            self.problem("declined.alternatives", f"translates {len(given)} alternatives, the "
-                         f"main language has {len(original)} (same order, one each)")
+            self.problem(
+                "declined.alternatives",
+                f"translates {len(given)} alternatives, the "
+                f"main language has {len(original)} (same order, one each)",
+            )
         alternatives = tuple(
-            Alternative(g["text"], g.get("url", o.url)) for g, o in zip(given, original, strict=False)
+            Alternative(g["text"], g.get("url", o.url))
+            for g, o in zip(given, original, strict=False)
         )
         text: Text = values["text"]
         return Declined(values["title"], text, alternatives)

@@ -7,17 +7,39 @@ import html
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
-
 from pathlib import Path
+from typing import Any, Literal
 
 from .policy import localize
 from .policy import revision as policy_revision
 
-VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 SECTIONS = ("accept", "decline")
-PAGES = ("index.html", "embed.html")
-"""Each language's pages that show the charta; those present are compared with the policy."""
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+EMBED_CLASS = "kontaktcharta"
+"""The class of the embed's one root element; every selector of its CSS starts with it."""
+PAGES: dict[str, Literal["page", "embed", "markdown"]] = {
+    "index.html": "page",
+    "embed.html": "embed",
+    "charta.md": "markdown",
+}
+"""Each language's files that show the charta; those present are compared with the policy."""
 
 
 @dataclass(slots=True)
@@ -94,10 +116,58 @@ def _canonical(node: Element | str) -> str:
     return f"<{node.tag}{attrs}>{node.inner()}</{node.tag}>"
 
 
-def compare(page: str, policy: dict[str, Any]) -> list[str]:
-    """Every difference between a page and its policy; an empty list means they agree."""
+def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[str]:
+    """Every difference between a page and its policy; an empty list means they agree.
+
+    A `fragment` (embed.html, charta.md) has no head: its first heading must be the title.
+    """
     root = parse(page)
     by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
+    found = _fragment_title(root, policy) if fragment else _page_head(root, policy)
+    for name in (*SECTIONS, "declined"):
+        section = by_id.get(name)
+        title = policy[name]["title"]
+        if section is None:
+            found.append(f"{name}: the page has no #{name} section")
+            continue
+        heading = next((e.text() for e in section.iter() if e.tag in ("h2", "h3")), None)
+        if heading != title:
+            found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
+        if name in SECTIONS:
+            found += _criteria(name, section, policy[name]["criteria"])
+    scripts = [
+        e for e in root.iter() if e.tag == "script" or any(a.startswith("on") for a in e.attrs)
+    ]
+    if scripts:
+        found.append(f"the page runs JavaScript (<{scripts[0].tag}>); a charta page runs none")
+    return found
+
+
+def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
+    """`compare` for embed.html, and its own rules: one scoped root element, scoped CSS."""
+    from .embed import unscoped_selectors
+
+    found = compare(fragment, policy, fragment=True)
+    root = parse(fragment)
+    tops = [c for c in root.children if isinstance(c, Element) or c.strip()]
+    top = tops[0] if len(tops) == 1 and isinstance(tops[0], Element) else None
+    if top is None or top.tag != "div" or EMBED_CLASS not in top.attrs.get("class", "").split():
+        found.append(f'the fragment is not one <div class="{EMBED_CLASS}"> element')
+    elif top.attrs.get("lang") != policy["lang"]:
+        found.append(
+            f"lang: the fragment says {top.attrs.get('lang')!r}, the policy {policy['lang']!r}"
+        )
+    for style in (e for e in root.iter() if e.tag == "style"):
+        css = "".join(c for c in style.children if isinstance(c, str))
+        found += [
+            f"the CSS reaches outside .{EMBED_CLASS}: {selector}"
+            for selector in unscoped_selectors(css, f".{EMBED_CLASS}")
+        ]
+    return found
+
+
+def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
+    """A whole page names its revision and its policy in <head> and carries the title as h1."""
     found: list[str] = []
     meta = [
         e.attrs.get("content")
@@ -125,23 +195,15 @@ def compare(page: str, policy: dict[str, Any]) -> list[str]:
             f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
             f"the policy {policy['title']!r}"
         )
-    for name in (*SECTIONS, "declined"):
-        section = by_id.get(name)
-        title = policy[name]["title"]
-        if section is None:
-            found.append(f"{name}: the page has no #{name} section")
-            continue
-        heading = next((e.text() for e in section.iter() if e.tag in ("h2", "h3")), None)
-        if heading != title:
-            found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
-        if name in SECTIONS:
-            found += _criteria(name, section, policy[name]["criteria"])
-    scripts = [
-        e for e in root.iter() if e.tag == "script" or any(a.startswith("on") for a in e.attrs)
-    ]
-    if scripts:
-        found.append(f"the page runs JavaScript (<{scripts[0].tag}>); a charta page runs none")
     return found
+
+
+def _fragment_title(root: Element, policy: dict[str, Any]) -> list[str]:
+    """A fragment's first heading, whatever its level, is the charta's title."""
+    first = next((e.text() for e in root.iter() if e.tag in HEADINGS), None)
+    if first != policy["title"]:
+        return [f"title: the first heading says {first!r}, the policy {policy['title']!r}"]
+    return []
 
 
 def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> list[str]:
@@ -176,6 +238,19 @@ def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> li
     return found
 
 
+def compare_file(
+    kind: Literal["page", "embed", "markdown"], text: str, policy: dict[str, Any]
+) -> list[str]:
+    """Compare one file of a site with the policy by its kind (see `PAGES`)."""
+    if kind == "embed":
+        return compare_embed(text, policy)
+    if kind == "markdown":
+        from .markdown_page import as_html
+
+        return compare(as_html(text), policy, fragment=True)
+    return compare(text, policy)
+
+
 def check_revision(policy: dict[str, Any]) -> list[str]:
     """A policy whose revision does not match its content was changed after the build."""
     expected = policy_revision(policy)
@@ -198,18 +273,21 @@ def check_folder(folder: Path, on: datetime.date) -> tuple[dict[str, Any] | None
     found = check_revision(policy)
     for lang in (policy["lang"], *policy.get("translations", {})):
         prefix = "" if lang == policy["lang"] else lang_folder(lang)
-        for name in PAGES:
+        for name, kind in PAGES.items():
             path = folder / prefix / name
-            if name != "index.html" and not path.exists():
+            if kind != "page" and not path.exists():
                 continue
             try:
-                page = path.read_text("utf-8")
+                text = path.read_text("utf-8")
             except OSError as error:
                 found.append(f"{prefix}{name}: cannot be read ({error.strerror})")
                 continue
-            found += [f"{prefix}{name}: {d}" for d in compare(page, localize(policy, lang))]
+            local = localize(policy, lang)
+            found += [f"{prefix}{name}: {d}" for d in compare_file(kind, text, local)]
     review_by = policy.get("review_by")
     if review_by and datetime.date.fromisoformat(review_by) < on:
-        found.append(f"the charta is stale: its review date {review_by} has passed "
-                     f"(updated {policy['updated']}); look it over, set a new review_by, rebuild")
+        found.append(
+            f"the charta is stale: its review date {review_by} has passed "
+            f"(updated {policy['updated']}); look it over, set a new review_by, rebuild"
+        )
     return policy, found

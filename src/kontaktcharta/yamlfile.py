@@ -74,7 +74,17 @@ def compose(text: str, shown: str) -> yaml.Node:
     except yaml.YAMLError:
         raise _syntax_error(text, shown) from None
     if node is None:
-        raise ChartaError([Problem(shown, 1, 1, "", "the file is empty (expected a charta; `charta init` writes a starter)")])
+        raise ChartaError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "the file is empty (expected a charta; `charta init` writes a starter)",
+                )
+            ]
+        )
     if _has_alias(node):
         raise _alias_error(text, shown)
     return node
@@ -126,7 +136,7 @@ def _alias_error(text: str, shown: str) -> ChartaError:
     lines = text.splitlines()
     problems = []
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             mark = event.start_mark
             problems.append(
                 Problem(

@@ -28,11 +28,15 @@ def run(args: argparse.Namespace) -> int:
     for difference in differences:
         print(f"{args.folder}: {difference}", file=sys.stderr)
     if policy is None or differences:
-        print(f"{args.folder}: the site does not verify ({len(differences)} problems)",
-              file=sys.stderr)
+        print(
+            f"{args.folder}: the site does not verify ({len(differences)} problems)",
+            file=sys.stderr,
+        )
         return 1
     count = len(policy["accept"]["criteria"]) + len(policy["decline"]["criteria"])
     languages = 1 + len(policy["translations"])
-    print(f"{args.folder}: page and policy agree ({count} criteria in {languages} "
-          f"{'language' if languages == 1 else 'languages'}, {policy['revision'][:19]}…)")
+    print(
+        f"{args.folder}: page and policy agree ({count} criteria in {languages} "
+        f"{'language' if languages == 1 else 'languages'}, {policy['revision'][:19]}…)"
+    )
     return 0
