@@ -1,0 +1,515 @@
+"""Deciding a contact request from the JSON policy alone (FORMAT.md section 4, docs/deciding.md).
+
+Every criterion has a value in three-valued logic: True, False or None (open). A `when` is open
+while a fact it needs is missing; a judgement criterion while `judgements` lacks it; and a
+criterion bound to platforms "applies" with an open value while the request names no platform.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import math
+import re
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from .errors import ChartaError, Problem
+from .messages import DeclineMessages
+from .rules import PLATFORM, RULE_TYPES, Rule, Rules, check_rule
+
+QuestionKind = Literal["fact", "judgement", "platform"]
+Outcome = Literal["accept", "decline", "review"]
+
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_REQUEST_KEYS: Final = frozenset({"platform", "facts", "judgements"})
+_REMEMBERED: Final = 4096
+_EXPECTED: Final = {
+    "bool": "a bool (true or false)",
+    "int": "an int (a whole number)",
+    "double": "a double (a number)",
+    "string": "a string",
+}
+_PYTHON_TYPES: Final = {"bool": bool, "int": int, "double": float, "string": str}
+_PLATFORM_QUESTION: Final = {
+    "de": "Über welche Plattform kam die Anfrage?",
+    "en": "On which platform did the request arrive?",
+}
+
+
+class RequestError(Exception):
+    """A request that does not fit the policy; says which key and what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """Something a person could answer to settle a review."""
+
+    kind: QuestionKind
+    """fact, judgement or platform."""
+    name: str
+    """The fact's name, the criterion id, or `platform`."""
+    question: str
+    """The fact's question, the criterion's plain text, or which platform, listing them."""
+
+    def to_json(self) -> dict[str, str]:
+        """The question as JSON: kind, name, question."""
+        return {"kind": self.kind, "name": self.name, "question": self.question}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the policy says about one request."""
+
+    decision: Outcome
+    """accept, decline or review."""
+    reasons: tuple[str, ...] = ()
+    """The criterion ids behind an accept or a decline, in charta order."""
+    questions: tuple[Question, ...] = ()
+    """What is still open, for a review."""
+    message: str | None = None
+    """The decline message, for a decline."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The decision as JSON: decision, reasons, questions, message."""
+        return {
+            "decision": self.decision,
+            "reasons": list(self.reasons),
+            "questions": [question.to_json() for question in self.questions],
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """A criterion as deciding needs it."""
+
+    id: str
+    """The criterion id."""
+    rule: Rule | None
+    """The compiled `when`; None for a judgement criterion."""
+    platforms: frozenset[str] | None
+    """Where the criterion applies; everywhere when None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A declared fact as a request must give it."""
+
+    type: str
+    """bool, int, double or string."""
+    python: builtins.type
+    """The Python type of a value that needs no conversion (float for a double)."""
+    values: tuple[Any, ...] | None
+    """The allowed values, where fixed."""
+    question: Question
+    """Asks a person for the fact."""
+
+
+Step = tuple[str, Callable[[Mapping[str, Any]], "bool | None"] | None, bool]
+"""A criterion to evaluate: its id, its rule (None: a judgement), whether its applying is open."""
+Open = tuple[str, bool, "bool | None"]
+"""An undecided criterion: its id, whether its applying is open, its value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The criteria that may apply on one platform (or when the platform is unknown)."""
+
+    accept: tuple[Step, ...]
+    """Accept criteria, in charta order."""
+    decline: tuple[Step, ...]
+    """Decline criteria but the `otherwise` one, in charta order."""
+    applies: bool | None
+    """Whether an accept criterion applies: surely, perhaps (None), or none does."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A JSON policy compiled for deciding: rules, facts and per-platform criterion lists."""
+
+    data: Mapping[str, Any]
+    """The JSON policy as read."""
+    lang: str
+    """BCP 47 tag of the texts."""
+    match: str
+    """How the accept criteria combine: any or all."""
+    platforms: dict[str, str]
+    """Platform names by id, in declared order."""
+    facts: dict[str, Fact]
+    """Declared facts by name, in declared order."""
+    rules: Rules
+    """The compiled `when` expressions by criterion id."""
+    criteria: dict[str, Criterion]
+    """Every criterion by id, accept then decline, in charta order."""
+    otherwise: str | None
+    """The id of the `otherwise` criterion, if there is one."""
+    judgeable: dict[str, Question]
+    """Criteria a request may give `judgements` for (no `when`, not `otherwise`), in charta
+    order, with the question that asks for each."""
+    platform_question: Question
+    """Asks for the platform, naming the declared ones."""
+    messages: DeclineMessages
+    """The decline messages, prepared."""
+    plans: dict[str | None, Plan]
+    """The criteria to evaluate by platform id, and for a request without platform (None)."""
+    decisions: dict[Hashable, Decision] = field(default_factory=dict, compare=False, repr=False)
+    """Decisions already made, by outcome and reasons (immutable, so shared); bounded."""
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any], *, file: str = "charta.json", native: bool = True
+    ) -> Policy:
+        """Compile a JSON policy; a ChartaError names what is wrong with it.
+
+        `native=False` runs every rule in CEL (for comparison); the result is the same.
+        """
+        _check(data, file)
+        lang = data["lang"]
+        platforms = {p["id"]: p["name"] for p in data.get("platforms", ())}
+        facts = {
+            fact["name"]: Fact(
+                fact["type"],
+                _PYTHON_TYPES[fact["type"]],
+                tuple(fact["values"]) if fact.get("values") is not None else None,
+                Question("fact", fact["name"], fact["question"]),
+            )
+            for fact in data.get("facts", ())
+        }
+        everything = [*data["accept"]["criteria"], *data["decline"]["criteria"]]
+        whens = {c["id"]: c["when"] for c in everything if c.get("when") is not None}
+        rules = Rules({name: fact.type for name, fact in facts.items()}, whens, native=native)
+        criteria = {
+            c["id"]: Criterion(
+                c["id"],
+                rules[c["id"]] if c["id"] in whens else None,
+                _bound(c.get("platforms"), platforms),
+            )
+            for c in everything
+        }
+        otherwise = next((c["id"] for c in data["decline"]["criteria"] if c.get("otherwise")), None)
+        accept = [criteria[c["id"]] for c in data["accept"]["criteria"]]
+        decline = [criteria[c["id"]] for c in data["decline"]["criteria"] if c["id"] != otherwise]
+        plans = {}
+        for platform in [None, *platforms]:
+            accepts = _plan(accept, platform)
+            applies = any(not unsure for *_, unsure in accepts) or (None if accepts else False)
+            plans[platform] = Plan(accepts, _plan(decline, platform), applies)
+        question = _PLATFORM_QUESTION.get(lang.split("-")[0].lower(), _PLATFORM_QUESTION["en"])
+        names = ", ".join(platforms.values())
+        return cls(
+            data=data,
+            lang=lang,
+            match=data["accept"].get("match", "any"),
+            platforms=platforms,
+            facts=facts,
+            rules=rules,
+            criteria=criteria,
+            otherwise=otherwise,
+            judgeable={
+                c["id"]: Question("judgement", c["id"], c["text"])
+                for c in everything
+                if c["id"] not in whens and c["id"] != otherwise
+            },
+            platform_question=Question(
+                "platform", PLATFORM, f"{question} ({names})" if names else question
+            ),
+            messages=DeclineMessages.from_json(data),
+            plans=plans,
+        )
+
+
+def _bound(platforms: list[str] | None, declared: Mapping[str, str]) -> frozenset[str] | None:
+    """The platforms a criterion is bound to; None when it applies on every declared one."""
+    if platforms is None or (declared and set(platforms) >= set(declared)):
+        return None
+    return frozenset(platforms)
+
+
+def _plan(criteria: list[Criterion], platform: str | None) -> tuple[Step, ...]:
+    return tuple(
+        (
+            criterion.id,
+            criterion.rule.evaluate if criterion.rule else None,
+            criterion.platforms is not None and platform is None,
+        )
+        for criterion in criteria
+        if criterion.platforms is None or platform is None or platform in criterion.platforms
+    )
+
+
+def load_policy(path: Path) -> Policy:
+    """Read and compile `charta.json`; a ChartaError says what is wrong with the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChartaError.single(str(path), "no such file; build the charta first") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ChartaError.single(str(path), f"cannot read the policy: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = Problem(str(path), error.lineno, error.colno, "", f"not valid JSON: {error.msg}")
+        raise ChartaError([problem]) from None
+    if not isinstance(data, dict):
+        raise ChartaError.single(str(path), "expected a JSON object (a charta policy)")
+    return Policy.from_json(data, file=str(path))
+
+
+def _check(data: Mapping[str, Any], file: str) -> None:
+    """Refuse a policy that lacks what deciding needs, or whose rules do not compile."""
+
+    def need(parent: Any, key: str, kind: type, path: str) -> Any:
+        value = parent.get(key) if isinstance(parent, Mapping) else None
+        if not isinstance(value, kind):
+            expected = "a string" if kind is str else "a list" if kind is list else "an object"
+            raise ChartaError.single(file, f"expected {expected}", path)
+        return value
+
+    if data.get("charta") != 1:
+        raise ChartaError.single(file, "expected 1, the format this tool reads", "charta")
+    need(data, "lang", str, "lang")
+    facts = {}
+    for index, fact in enumerate(data.get("facts", [])):
+        name = need(fact, "name", str, f"facts[{index}].name")
+        facts[name] = need(fact, "type", str, f"facts[{index}].type")
+        need(fact, "question", str, f"facts[{index}].question")
+        if facts[name] not in RULE_TYPES:
+            raise ChartaError.single(
+                file, "expected bool, int, double or string", f"facts[{index}].type"
+            )
+        if name == PLATFORM:
+            raise ChartaError.single(
+                file, "platform is always declared; no fact takes its name", f"facts[{index}].name"
+            )
+    for index, platform in enumerate(data.get("platforms", [])):
+        need(platform, "id", str, f"platforms[{index}].id")
+        need(platform, "name", str, f"platforms[{index}].name")
+    for section in ("accept", "decline"):
+        for index, criterion in enumerate(
+            need(need(data, section, dict, section), "criteria", list, f"{section}.criteria")
+        ):
+            path = f"{section}.criteria[{index}]"
+            for key in ("id", "text", "link"):
+                need(criterion, key, str, f"{path}.{key}")
+            if criterion.get("platforms") is not None:
+                need(criterion, "platforms", list, f"{path}.platforms")
+            if criterion.get("when") is not None:
+                problem = check_rule(need(criterion, "when", str, f"{path}.when"), facts)
+                if problem is not None:
+                    raise ChartaError.single(file, problem.message, f"{path}.when")
+    if data["accept"].get("match", "any") not in ("any", "all"):
+        raise ChartaError.single(file, "expected any or all", "accept.match")
+    template = (data.get("messages") or {}).get("decline")
+    if template is not None and not isinstance(template, str):
+        raise ChartaError.single(file, "expected a string", "messages.decline")
+
+
+def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) -> Decision:
+    """Decide a request: accept, decline or review (FORMAT.md section 4)."""
+    platform, values, judgements = _read(policy, request)
+    plan = policy.plans[platform]
+
+    declines: list[str] = []
+    open_: list[Open] = []
+    for id_, evaluate, unsure in plan.decline:
+        value = evaluate(values) if evaluate else judgements.get(id_)
+        if value is True and not unsure:
+            declines.append(id_)
+        elif value is not False:  # open: the value, or whether it applies here
+            open_.append((id_, unsure, value))
+    if declines:
+        return _decline(policy, declines, name, platform)
+
+    accepts: list[str] = []
+    undecided: list[Open] = []
+    holds: bool | None
+    platform_open = False
+    if policy.match == "all":
+        # Every applicable one holds, and at least one applies (plan.applies: True/None/False).
+        failed = False
+        for id_, evaluate, unsure in plan.accept:
+            value = evaluate(values) if evaluate else judgements.get(id_)
+            if value is True:
+                if not unsure:
+                    accepts.append(id_)
+            elif value is False and not unsure:
+                failed = True
+            else:  # open, or false where it may not apply
+                undecided.append((id_, unsure, value))
+        if failed or plan.applies is False:
+            holds = False
+        elif not undecided and plan.applies:
+            holds = True
+        else:
+            holds = None
+            platform_open = plan.applies is None
+    else:
+        for id_, evaluate, unsure in plan.accept:
+            value = evaluate(values) if evaluate else judgements.get(id_)
+            if value is True and not unsure:
+                accepts.append(id_)
+            elif value is not False:
+                undecided.append((id_, unsure, value))
+        holds = True if accepts else None if undecided else False
+
+    if holds is True and not open_:
+        return _remember(policy, ("accept", *accepts)) or _keep(
+            policy, ("accept", *accepts), Decision("accept", tuple(accepts))
+        )
+    if holds is False:
+        return _decline(policy, [policy.otherwise] if policy.otherwise else [], name, platform)
+    if holds is None:
+        open_ += undecided
+    return Decision("review", questions=_questions(policy, open_, values, platform_open))
+
+
+def _decline(
+    policy: Policy, reasons: list[str], name: str | None, platform: str | None
+) -> Decision:
+    key = ("decline", name, platform, *reasons)
+    decision = _remember(policy, key)
+    if decision is None:
+        message = policy.messages.render(reasons, name, platform)
+        decision = _keep(policy, key, Decision("decline", tuple(reasons), message=message))
+    return decision
+
+
+def _remember(policy: Policy, key: Hashable) -> Decision | None:
+    return policy.decisions.get(key)
+
+
+def _keep(policy: Policy, key: Hashable, decision: Decision) -> Decision:
+    """Remember a decision for the next equal request; forget all once there are many."""
+    if len(policy.decisions) >= _REMEMBERED:
+        policy.decisions.clear()
+    policy.decisions[key] = decision
+    return decision
+
+
+def _questions(
+    policy: Policy,
+    open_: list[Open],
+    values: Mapping[str, Any],
+    platform_open: bool,
+) -> tuple[Question, ...]:
+    """Missing facts in declared order, then judgements in charta order, then the platform."""
+    needed: set[str] = set()
+    judgements: set[str] = set()
+    for id_, unsure, value in open_:
+        platform_open = platform_open or unsure
+        if value is not None:
+            continue
+        if id_ in policy.judgeable:
+            judgements.add(id_)
+        else:
+            needed.update(policy.rules.needs(id_))
+    missing = needed - values.keys()
+    questions = [fact.question for name, fact in policy.facts.items() if name in missing]
+    questions += [q for id_, q in policy.judgeable.items() if id_ in judgements]
+    if platform_open or PLATFORM in missing:
+        questions.append(policy.platform_question)
+    return tuple(questions)
+
+
+def _read(
+    policy: Policy, request: Mapping[str, Any]
+) -> tuple[str | None, dict[str, Any], Mapping[str, Any]]:
+    """Check a request against the policy: its platform, its values for the rules, judgements."""
+    if type(request) is not dict and not isinstance(request, Mapping):
+        raise RequestError(f"a request is a JSON object, got {_show(request)}")
+    if not request.keys() <= _REQUEST_KEYS:
+        key = next(key for key in request if key not in _REQUEST_KEYS)
+        raise RequestError(
+            f"{_key('', key)}: unknown key; a request has platform, facts and judgements"
+        )
+    platform = request.get("platform")
+    if platform is not None and (type(platform) is not str or platform not in policy.platforms):
+        if not policy.platforms:
+            raise RequestError(f"platform: the charta declares no platforms, got {_show(platform)}")
+        known = ", ".join(policy.platforms)
+        raise RequestError(f"platform: expected one of {known}, got {_show(platform)}")
+    facts = request.get("facts", {})
+    if type(facts) is not dict and not isinstance(facts, Mapping):
+        raise RequestError(f"facts: expected an object of fact values, got {_show(facts)}")
+    values: dict[str, Any] = {} if platform is None else {PLATFORM: platform}
+    for name, value in facts.items():
+        fact = policy.facts.get(name)
+        if fact is None:
+            known = ", ".join(policy.facts) or "none"
+            raise RequestError(f"{_key('facts', name)}: no such fact; declared facts: {known}")
+        kind: Any = fact.python
+        if (
+            type(value) is kind
+            and fact.values is None
+            and (kind is not str or value.isascii())
+            and (kind is not int or _INT_MIN <= value <= _INT_MAX)
+        ):
+            values[name] = value  # the common case, checked inline for speed
+        else:
+            values[name] = _fact_value(name, fact, value)
+    judgements = request.get("judgements", {})
+    if type(judgements) is not dict and not isinstance(judgements, Mapping):
+        raise RequestError(f"judgements: expected an object of bools, got {_show(judgements)}")
+    for key, value in judgements.items():
+        if key not in policy.judgeable:
+            raise RequestError(f"{_key('judgements', key)}: {_not_judgeable(policy, key)}")
+        if value is not True and value is not False:
+            raise RequestError(f"{_key('judgements', key)}: expected a bool, got {_show(value)}")
+    return platform, values, judgements
+
+
+def _fact_value(name: str, fact: Fact, value: Any) -> Any:
+    kind = fact.type
+    if kind == "bool":
+        fits = value is True or value is False
+    elif kind == "string":
+        fits = type(value) is str and (value.isascii() or _is_unicode(value))
+    elif kind == "int":
+        fits = type(value) is int
+        if fits and not _INT_MIN <= value <= _INT_MAX:
+            raise RequestError(f"{_key('facts', name)}: expected an int from -2^63 to 2^63-1")
+    else:
+        fits = type(value) in (int, float)
+        value = float(value) if fits else value
+    if not fits:
+        raise RequestError(f"{_key('facts', name)}: expected {_EXPECTED[kind]}, got {_show(value)}")
+    if fact.values is not None and value not in fact.values:
+        allowed = ", ".join(_show(allowed) for allowed in fact.values)
+        raise RequestError(f"{_key('facts', name)}: expected one of {allowed}, got {_show(value)}")
+    return value
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_judgeable(policy: Policy, key: str) -> str:
+    valid = ", ".join(policy.judgeable) or "none"
+    if key == policy.otherwise:
+        return f"{key} is the otherwise criterion, which holds by itself; judgements: {valid}"
+    if key in policy.criteria:
+        return f"{key} is decided by its rule (when), not by judgement; judgements: {valid}"
+    return f"no criterion to judge by that id; judgements: {valid}"
+
+
+def _key(parent: str, key: Any) -> str:
+    """`parent.key`, or `parent["key"]` where the key would not read as one."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return f"{parent}.{key}" if parent else key
+    return f"{parent}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _show(value: Any) -> str:
+    """A value as the request wrote it, cut short."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,245 @@
+"""Decline messages: the policy's template filled with the name, reasons, link and alternatives.
+
+Messages are plain text. A template knows exactly four placeholders, `{name}`, `{reasons}`,
+`{url}` and `{alternatives}`; any other brace is text. Where the platform has a `message_limit`,
+optional parts are dropped until the message fits; the link is never dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urljoin
+
+if TYPE_CHECKING:
+    from .decide import Policy
+
+PLACEHOLDERS: Final = ("name", "reasons", "url", "alternatives")
+"""The placeholders a decline template may use."""
+
+DEFAULT_DECLINE: Final[dict[str, str]] = {
+    "de": """Guten Tag {name},
+
+vielen Dank für Ihre Kontaktanfrage. Ich nehme sie jedoch nicht an.
+
+{reasons}
+
+Meine Regeln für Kontaktanfragen finden Sie hier: {url}
+
+Was Sie stattdessen tun können:
+{alternatives}
+
+Viele Grüße""",
+    "en": """Hello {name},
+
+thank you for your contact request. However, I am not accepting it.
+
+{reasons}
+
+You can find my rules for contact requests here: {url}
+
+What you can do instead:
+{alternatives}
+
+Best regards""",
+}
+"""The decline template of a charta that writes none, by primary language subtag."""
+
+_PLACEHOLDER = re.compile(r"\{(name|reasons|url|alternatives)\}")
+_ANY_PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_EMPTY_NAME = re.compile(r"[ \t]*\{name\}(?=[ \t]*(?:[,.!?;:]|$))", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_DROPPABLE: Final = frozenset({"reasons", "alternatives"})
+
+
+class MessageTooLong(Exception):
+    """Even the shortest decline message is longer than the platform takes."""
+
+    def __init__(self, limit: int, shortest: int, platform: str) -> None:
+        self.limit = limit
+        self.shortest = shortest
+        self.platform = platform
+        super().__init__(
+            f"the decline message has {shortest} characters even at its shortest, but "
+            f"{platform} takes at most {limit}; shorten messages.decline or the first reason"
+        )
+
+
+def default_decline_template(lang: str) -> str:
+    """The default decline template for a BCP 47 tag: German for `de*`, else English."""
+    return DEFAULT_DECLINE.get(lang.split("-")[0].lower(), DEFAULT_DECLINE["en"])
+
+
+def check_template(template: str) -> str | None:
+    """An error message naming the unknown placeholders in `template`, or None if all are known."""
+    wrong = []
+    for match in _ANY_PLACEHOLDER.finditer(template):
+        known = match.group(1) in PLACEHOLDERS and not match.group(0).startswith("{{")
+        if not known and match.group(0) not in wrong:
+            wrong.append(match.group(0))
+    if not wrong:
+        return None
+    names = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+    return f"unknown placeholder {', '.join(wrong)}; a decline message knows {names}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A decline criterion as a message states it."""
+
+    full: str
+    """The criterion's `reason` sentence, else its plain text."""
+    short: str
+    """The shorter of the `reason` sentence and the plain text."""
+    link: str
+    """The deep link to the criterion on the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A decline template, prepared once for every combination of empty parts."""
+
+    source: str
+    """The template as written."""
+    forms: Mapping[tuple[bool, bool, bool], str]
+    """A %-format string by (has name, has reasons, has alternatives); text `%` escaped."""
+
+    @classmethod
+    def parse(cls, source: str) -> Template:
+        """Prepare a template; unknown placeholders stay text (see check_template)."""
+        forms = {}
+        for name, reasons, alternatives in itertools.product((True, False), repeat=3):
+            given = {"name": name, "url": True, "reasons": reasons, "alternatives": alternatives}
+            forms[name, reasons, alternatives] = _form(source, given)
+        return cls(source, forms)
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """Replace the four placeholders; what empty ones leave behind is already tidied."""
+        key = (bool(values["name"]), bool(values["reasons"]), bool(values["alternatives"]))
+        return self.forms[key] % values
+
+
+def _form(source: str, given: Mapping[str, bool]) -> str:
+    """The template with the empty placeholders removed and tidied, the rest as `%(key)s`."""
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(source):
+        used = set(_PLACEHOLDER.findall(paragraph))
+        # A paragraph that only frames empty reasons or alternatives goes with them.
+        if used and used <= _DROPPABLE and not any(given[key] for key in used):
+            continue
+        paragraphs.append(paragraph)
+    text = "\n\n".join(paragraphs)
+    if not given["name"]:
+        text = _EMPTY_NAME.sub("", text)  # "Hello {name}," becomes "Hello,"
+    pieces = _PLACEHOLDER.split(text)
+    for index in range(1, len(pieces), 2):
+        if given[pieces[index]]:
+            pieces[index] = f"%({pieces[index]})s"
+            continue
+        pieces[index] = ""
+        following = pieces[index + 1]
+        if following[:1] in (" ", "\t", "\n") or (index + 2 == len(pieces) and not following):
+            pieces[index - 1] = pieces[index - 1].rstrip(" \t")  # no double space where it was
+    pieces = [
+        piece if index % 2 else piece.replace("%", "%%") for index, piece in enumerate(pieces)
+    ]
+    text = "\n".join(line.rstrip() for line in "".join(pieces).split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineMessages:
+    """The decline messages of one policy, prepared once."""
+
+    template: Template
+    """The `messages.decline` template, or the default for the charta's language."""
+    reasons: Mapping[str, Reason]
+    """Every decline criterion by id."""
+    alternatives: str
+    """The `declined.alternatives` as plain-text lines, `- text: url`."""
+    section_link: str
+    """The link to the decline section, for a decline without reasons."""
+    limits: Mapping[str, tuple[str, int]]
+    """Platform name and `message_limit` by platform id, where a limit is set."""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DeclineMessages:
+        """Prepare the messages of a JSON policy."""
+        template = (data.get("messages") or {}).get("decline")
+        reasons = {}
+        for criterion in data["decline"]["criteria"]:
+            text = _one_line(criterion["text"])
+            full = _one_line(criterion.get("reason") or text)
+            reasons[criterion["id"]] = Reason(full, min(full, text, key=len), criterion["link"])
+        lines = []
+        for alternative in (data.get("declined") or {}).get("alternatives", ()):
+            text, url = _one_line(alternative["text"]), alternative.get("url")
+            lines.append(f"- {text}: {url}" if url else f"- {text}")
+        limits = {
+            platform["id"]: (platform["name"], platform["message_limit"])
+            for platform in data.get("platforms", ())
+            if platform.get("message_limit") is not None
+        }
+        return cls(
+            template=Template.parse(template or default_decline_template(data.get("lang", "en"))),
+            reasons=reasons,
+            alternatives="\n".join(lines),
+            section_link=urljoin(data.get("url") or "", "#decline"),
+            limits=limits,
+        )
+
+    def render(self, reasons: Sequence[str], name: str | None, platform: str | None) -> str:
+        """The decline message for these reasons, shortened to the platform's limit."""
+        try:
+            chosen = [self.reasons[reason] for reason in reasons]
+        except KeyError as error:
+            valid = ", ".join(self.reasons)
+            raise ValueError(f"unknown reason {error}; decline criteria: {valid}") from None
+        values = {
+            "name": _one_line(name) if name else "",
+            "url": chosen[0].link if chosen else self.section_link,
+            "reasons": _listed([reason.full for reason in chosen]),
+            "alternatives": self.alternatives,
+        }
+        message = self.template.fill(values)
+        limit = self.limits.get(platform) if platform is not None else None
+        if limit is None or len(message) <= limit[1]:
+            return message
+        # Drop optional parts one at a time: alternatives, long reasons, further reasons.
+        values["alternatives"] = ""
+        for texts in (
+            [reason.full for reason in chosen],
+            [reason.short for reason in chosen],
+            [reason.short for reason in chosen[:1]],
+        ):
+            values["reasons"] = _listed(texts)
+            message = self.template.fill(values)
+            if len(message) <= limit[1]:
+                return message
+        raise MessageTooLong(limit[1], len(message), limit[0])
+
+
+def _listed(reasons: Sequence[str]) -> str:
+    """One reason as it is; several as `- ` lines."""
+    if len(reasons) == 1:
+        return reasons[0]
+    return "\n".join(f"- {reason}" for reason in reasons)
+
+
+def decline_message(
+    policy: Policy | Mapping[str, Any],
+    reasons: Sequence[str],
+    name: str | None,
+    platform: str | None,
+) -> str:
+    """The decline message for these reasons, from a Policy or a JSON policy."""
+    messages = DeclineMessages.from_json(policy) if isinstance(policy, Mapping) else policy.messages
+    return messages.render(reasons, name, platform)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,774 @@
+"""Deciding requests by a JSON policy: the five steps, open facts, platforms, judgements, errors."""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kontaktcharta.commands import ask as ask_command
+from kontaktcharta.commands import decide as decide_command
+from kontaktcharta.commands import reply as reply_command
+from kontaktcharta.decide import Policy, RequestError, decide
+from kontaktcharta.errors import ChartaError
+from kontaktcharta.rules import RuleError, Rules, check_rule
+
+URL = "https://erika.example/kontaktcharta/"
+
+
+def criterion(section: str, id_: str, text: str, **given: Any) -> dict[str, Any]:
+    """A criterion as charta.json carries it."""
+    return {"id": id_, "text": text, "html": text, "link": f"{URL}#{section}-{id_}", **given}
+
+
+def policy_data(match: str = "any", otherwise: bool = True) -> dict[str, Any]:
+    """A small JSON policy: three platforms, five facts, judgement and platform-bound criteria."""
+    decline = [
+        criterion(
+            "decline",
+            "slogan",
+            "die Einladung nur einen Spruch enthält",
+            when='invitation_text.contains("Kontakte schaden nur dem, der keine hat")',
+            reason="Ein Spruch ersetzt keinen Anlass.",
+        ),
+        criterion(
+            "decline",
+            "business-on-facebook",
+            "die Anfrage beruflich ist, aber auf Facebook kommt",
+            when='relationship != "private"',
+            platforms=["facebook"],
+        ),
+        criterion("decline", "rude", "die Anfrage unhöflich ist"),
+    ]
+    if otherwise:
+        decline.append(
+            criterion("decline", "no-reason", "kein Grund oben zutrifft", otherwise=True)
+        )
+    return {
+        "charta": 1,
+        "lang": "de",
+        "title": "Kontaktcharta",
+        "owner": {"name": "Erika Musterfrau"},
+        "url": URL,
+        "updated": "2026-11-21",
+        "review_by": None,
+        "based_on": None,
+        "revision": "sha256:0",
+        "intro": None,
+        "platforms": [
+            {"id": "xing", "name": "XING", "use": "business"},
+            {"id": "linkedin", "name": "LinkedIn", "use": "business"},
+            {"id": "facebook", "name": "Facebook", "use": "private"},
+        ],
+        "facts": [
+            {"name": "met", "type": "bool", "question": "Sind wir uns begegnet?"},
+            {"name": "mutual_contacts", "type": "int", "question": "Wie viele gemeinsame?"},
+            {
+                "name": "relationship",
+                "type": "string",
+                "question": "In welcher Beziehung stehen wir?",
+                "values": ["customer", "prospect", "private", "none"],
+            },
+            {"name": "invitation_text", "type": "string", "question": "Was steht darin?"},
+            {"name": "score", "type": "double", "question": "Wie gut passt es?"},
+        ],
+        "accept": {
+            "title": "Ich nehme gern an",
+            "match": match,
+            "criteria": [
+                criterion("accept", "met", "von Menschen, denen ich begegnet bin", when="met"),
+                criterion(
+                    "accept",
+                    "prospects",
+                    "von Interessenten, die gut passen",
+                    when='relationship == "prospect" && score >= 4.0',
+                ),
+                criterion(
+                    "accept",
+                    "network",
+                    "bei vielen gemeinsamen Kontakten",
+                    when="mutual_contacts >= 10",
+                    platforms=["linkedin"],
+                ),
+                criterion("accept", "interest", "bei gemeinsamen Interessen"),
+            ],
+        },
+        "decline": {"title": "Ich lehne ab, wenn", "criteria": decline},
+        "goal": None,
+        "declined": {
+            "title": "Abgelehnt - was jetzt?",
+            "text": "Nehmen Sie es nicht persönlich.",
+            "html": "<p>Nehmen Sie es nicht persönlich.</p>",
+            "alternatives": [],
+        },
+        "messages": {"decline": "Hallo {name}, nein: {reasons} {url}"},
+        "examples": [],
+    }
+
+
+POLICY = Policy.from_json(policy_data())
+QUIET = {"invitation_text": "Hallo Erika", "relationship": "none", "mutual_contacts": 0}
+"""Facts under which no decline rule holds and only `met` could accept."""
+
+
+def outcome(request: dict[str, Any], policy: Policy = POLICY) -> tuple[str, list[str], list[str]]:
+    """decision, reasons and the names of the open questions."""
+    decision = decide(policy, request)
+    return decision.decision, list(decision.reasons), [q.name for q in decision.questions]
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        pytest.param(
+            {"platform": "xing", "facts": {**QUIET, "met": True}, "judgements": {"rude": False}},
+            ("accept", ["met"], []),
+            id="one accept criterion holds and every decline criterion is false",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {**QUIET, "met": True, "relationship": "prospect", "score": 4.5},
+                "judgements": {"rude": False, "interest": True},
+            },
+            ("accept", ["met", "prospects", "interest"], []),
+            id="every accept criterion that holds is a reason, in charta order",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {
+                    "met": True,
+                    "invitation_text": "Kontakte schaden nur dem, der keine hat!",
+                },
+                "judgements": {"rude": False},
+            },
+            ("decline", ["slogan"], []),
+            id="a decline criterion that holds wins over an accept criterion that holds",
+        ),
+        pytest.param(
+            {
+                "facts": {"invitation_text": "Kontakte schaden nur dem, der keine hat"},
+                "judgements": {"rude": True},
+            },
+            ("decline", ["slogan", "rude"], []),
+            id="every decline criterion that holds is a reason, even with facts missing",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {**QUIET, "met": False},
+                "judgements": {"rude": False, "interest": False},
+            },
+            ("decline", ["no-reason"], []),
+            id="no accept criterion holds: the otherwise criterion is the reason",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {**QUIET, "met": False},
+                "judgements": {"interest": False},
+            },
+            ("decline", ["no-reason"], []),
+            id="no accept criterion can hold: decline although a decline criterion is open",
+        ),
+        pytest.param(
+            {"platform": "xing", "facts": {"met": True}},
+            ("review", [], ["invitation_text", "rude"]),
+            id="accept holds but decline criteria are open: their facts, then judgements",
+        ),
+        pytest.param(
+            {"platform": "xing", "facts": {**QUIET, "met": False, "relationship": "customer"}},
+            ("review", [], ["interest", "rude"]),
+            id="a missing fact beside a false one in && is not asked for",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {"relationship": "prospect"},
+                "judgements": {"rude": False},
+            },
+            ("review", [], ["met", "invitation_text", "score", "interest"]),
+            id="questions are the missing facts in declared order, each once",
+        ),
+        pytest.param(
+            {"platform": "linkedin", "facts": {**QUIET, "met": False, "mutual_contacts": 12}},
+            ("review", [], ["rude"]),
+            id="a platform-bound accept criterion applies on its platform",
+        ),
+        pytest.param(
+            {
+                "platform": "linkedin",
+                "facts": {**QUIET, "met": False, "mutual_contacts": 12},
+                "judgements": {"rude": False},
+            },
+            ("accept", ["network"], []),
+            id="a platform-bound accept criterion decides on its platform",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {**QUIET, "met": False, "mutual_contacts": 12},
+                "judgements": {"rude": False, "interest": False},
+            },
+            ("decline", ["no-reason"], []),
+            id="a platform-bound accept criterion does not apply elsewhere",
+        ),
+        pytest.param(
+            {"platform": "facebook", "facts": {**QUIET, "met": True, "relationship": "customer"}},
+            ("decline", ["business-on-facebook"], []),
+            id="a platform-bound decline criterion holds on its platform",
+        ),
+        pytest.param(
+            {
+                "facts": {**QUIET, "met": True, "relationship": "customer"},
+                "judgements": {"rude": False},
+            },
+            ("review", [], ["platform"]),
+            id="without a platform, a bound criterion that would hold asks for the platform",
+        ),
+        pytest.param(
+            {
+                "facts": {**QUIET, "met": True, "relationship": "private"},
+                "judgements": {"rude": False},
+            },
+            ("accept", ["met"], []),
+            id="without a platform, a bound criterion that is false anyway does not matter",
+        ),
+        pytest.param(
+            {"platform": "xing", "facts": {}, "judgements": {}},
+            (
+                "review",
+                [],
+                ["met", "relationship", "invitation_text", "score", "interest", "rude"],
+            ),
+            id="an empty request asks the facts, then the judgements",
+        ),
+        pytest.param(
+            {},
+            (
+                "review",
+                [],
+                [
+                    "met",
+                    "mutual_contacts",
+                    "relationship",
+                    "invitation_text",
+                    "score",
+                    "interest",
+                    "rude",
+                    "platform",
+                ],
+            ),
+            id="facts may be left out; the platform is asked last",
+        ),
+        pytest.param(
+            {
+                "platform": "xing",
+                "facts": {**QUIET, "met": False},
+                "judgements": {"interest": True},
+            },
+            ("review", [], ["rude"]),
+            id="a judgement criterion takes its value from judgements",
+        ),
+    ],
+)
+def test_decision_table(
+    request_: dict[str, Any], expected: tuple[str, list[str], list[str]]
+) -> None:
+    assert outcome(request_) == expected
+
+
+def test_a_double_fact_takes_an_int() -> None:
+    facts = {**QUIET, "met": False, "relationship": "prospect", "score": 4}
+    request = {"platform": "xing", "facts": facts, "judgements": {"rude": False}}
+    assert outcome(request) == ("accept", ["prospects"], [])
+
+
+def test_questions_carry_the_texts_a_person_answers() -> None:
+    decision = decide(POLICY, {"facts": {"met": True, "relationship": "customer", **{}}})
+    assert [q.to_json() for q in decision.questions] == [
+        {"kind": "fact", "name": "invitation_text", "question": "Was steht darin?"},
+        {"kind": "judgement", "name": "rude", "question": "die Anfrage unhöflich ist"},
+        {
+            "kind": "platform",
+            "name": "platform",
+            "question": "Über welche Plattform kam die Anfrage? (XING, LinkedIn, Facebook)",
+        },
+    ]
+
+
+def test_a_decision_as_json_has_exactly_four_keys() -> None:
+    request = {"platform": "xing", "facts": {"met": True}, "judgements": {"rude": True}}
+    assert decide(POLICY, request, "Max").to_json() == {
+        "decision": "decline",
+        "reasons": ["rude"],
+        "questions": [],
+        "message": f"Hallo Max, nein: die Anfrage unhöflich ist {URL}#decline-rude",
+    }
+
+
+def test_an_accept_has_no_message() -> None:
+    request = {"platform": "xing", "facts": {**QUIET, "met": True}, "judgements": {"rude": False}}
+    assert decide(POLICY, request, "Max").message is None
+
+
+def test_without_otherwise_a_fallback_decline_has_no_reasons() -> None:
+    policy = Policy.from_json(policy_data(otherwise=False))
+    request = {
+        "platform": "xing",
+        "facts": {**QUIET, "met": False},
+        "judgements": {"interest": False},
+    }
+    decision = decide(policy, request)
+    assert (decision.decision, decision.reasons) == ("decline", ())
+    assert decision.message == f"Hallo, nein: {URL}#decline"
+
+
+ALL = Policy.from_json(policy_data(match="all"))
+EVERY = {
+    "met": True,
+    "relationship": "prospect",
+    "score": 4.5,
+    "mutual_contacts": 20,
+    "invitation_text": "Hallo",
+}
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        pytest.param(
+            {"platform": "xing", "facts": EVERY, "judgements": {"interest": True, "rude": False}},
+            ("accept", ["met", "prospects", "interest"], []),
+            id="every applicable one holds; the bound one does not apply",
+        ),
+        pytest.param(
+            {
+                "platform": "linkedin",
+                "facts": EVERY,
+                "judgements": {"interest": True, "rude": False},
+            },
+            ("accept", ["met", "prospects", "network", "interest"], []),
+            id="on its platform the bound one must hold too",
+        ),
+        pytest.param(
+            {
+                "platform": "linkedin",
+                "facts": {**EVERY, "mutual_contacts": 3},
+                "judgements": {"interest": True},
+            },
+            ("decline", ["no-reason"], []),
+            id="one applicable false is enough to decline",
+        ),
+        pytest.param(
+            {"platform": "xing", "facts": EVERY, "judgements": {"rude": False}},
+            ("review", [], ["interest"]),
+            id="one open keeps it open",
+        ),
+        pytest.param(
+            {
+                "facts": {**EVERY, "mutual_contacts": 3},
+                "judgements": {"interest": True, "rude": False},
+            },
+            ("review", [], ["platform"]),
+            id="a false bound one is open while the platform is unknown",
+        ),
+        pytest.param(
+            {"facts": EVERY, "judgements": {"interest": True, "rude": False}},
+            ("review", [], ["platform"]),
+            id="without a platform, the accept side holds but the Facebook decline might",
+        ),
+    ],
+)
+def test_match_all(request_: dict[str, Any], expected: tuple[str, list[str], list[str]]) -> None:
+    assert outcome(request_, ALL) == expected
+
+
+def test_match_all_with_no_applicable_criterion_declines() -> None:
+    data = policy_data(match="all")
+    data["accept"]["criteria"] = [data["accept"]["criteria"][2]]  # linkedin only
+    policy = Policy.from_json(data)
+    request = {"platform": "xing", "facts": QUIET, "judgements": {"rude": False}}
+    assert outcome(request, policy) == ("decline", ["no-reason"], [])
+
+
+def test_a_criterion_bound_to_every_platform_applies_without_one() -> None:
+    data = policy_data()
+    data["decline"]["criteria"][1]["platforms"] = ["xing", "linkedin", "facebook"]
+    request = {"facts": {**QUIET, "met": True, "relationship": "customer"}}
+    assert outcome(request, Policy.from_json(data))[:2] == ("decline", ["business-on-facebook"])
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        ([], "a request is a JSON object, got []"),
+        (
+            {"facts": {}, "name": "Max"},
+            "name: unknown key; a request has platform, facts and judgements",
+        ),
+        (
+            {"platform": "myspace"},
+            'platform: expected one of xing, linkedin, facebook, got "myspace"',
+        ),
+        ({"platform": 3}, "platform: expected one of xing, linkedin, facebook, got 3"),
+        ({"facts": [1]}, "facts: expected an object of fact values, got [1]"),
+        (
+            {"facts": {"mett": True}},
+            "facts.mett: no such fact; declared facts: "
+            "met, mutual_contacts, relationship, invitation_text, score",
+        ),
+        ({"facts": {"met": "ja"}}, 'facts.met: expected a bool (true or false), got "ja"'),
+        ({"facts": {"met": None}}, "facts.met: expected a bool (true or false), got null"),
+        (
+            {"facts": {"mutual_contacts": True}},
+            "facts.mutual_contacts: expected an int (a whole number), got true",
+        ),
+        (
+            {"facts": {"mutual_contacts": 2.0}},
+            "facts.mutual_contacts: expected an int (a whole number), got 2.0",
+        ),
+        (
+            {"facts": {"mutual_contacts": 2**64}},
+            "facts.mutual_contacts: expected an int from -2^63 to 2^63-1",
+        ),
+        ({"facts": {"score": "4.5"}}, 'facts.score: expected a double (a number), got "4.5"'),
+        ({"facts": {"score": False}}, "facts.score: expected a double (a number), got false"),
+        (
+            {"facts": {"relationship": "friend"}},
+            'facts.relationship: expected one of "customer", "prospect", "private", "none", '
+            'got "friend"',
+        ),
+        ({"facts": {"invitation_text": 5}}, "facts.invitation_text: expected a string, got 5"),
+        (
+            {"judgements": {"bogus": True}},
+            "judgements.bogus: no criterion to judge by that id; judgements: interest, rude",
+        ),
+        (
+            {"judgements": {"met": True}},
+            "judgements.met: met is decided by its rule (when), not by judgement; "
+            "judgements: interest, rude",
+        ),
+        (
+            {"judgements": {"no-reason": True}},
+            "judgements.no-reason: no-reason is the otherwise criterion, which holds by itself; "
+            "judgements: interest, rude",
+        ),
+        ({"judgements": {"rude": "yes"}}, 'judgements.rude: expected a bool, got "yes"'),
+        ({"judgements": {"rude": 1}}, "judgements.rude: expected a bool, got 1"),
+        ({"judgements": ["rude"]}, 'judgements: expected an object of bools, got ["rude"]'),
+        (
+            {"facts": {"a b": 1}},
+            'facts["a b"]: no such fact; declared facts: '
+            "met, mutual_contacts, relationship, invitation_text, score",
+        ),
+    ],
+)
+def test_a_bad_request_says_which_key_and_what_was_expected(request_: Any, message: str) -> None:
+    with pytest.raises(RequestError) as raised:
+        decide(POLICY, request_)
+    assert str(raised.value) == message
+
+
+def test_a_rule_that_fails_at_run_time_names_its_criterion() -> None:
+    data = policy_data()
+    data["accept"]["criteria"][0]["when"] = "met || 100 / mutual_contacts > 5"
+    policy = Policy.from_json(data)
+    with pytest.raises(RuleError, match=r"^the rule of criterion 'met' failed: divide by zero$"):
+        decide(policy, {"facts": {"met": False, "mutual_contacts": 0}})
+    assert outcome({"facts": {**QUIET, "met": True}, "platform": "xing"}, policy)[0] == "review"
+
+
+def test_a_policy_whose_rule_does_not_compile_is_refused_with_its_path() -> None:
+    data = policy_data()
+    data["decline"]["criteria"][0]["when"] = "met && nope"
+    with pytest.raises(ChartaError) as raised:
+        Policy.from_json(data)
+    assert raised.value.format() == (
+        "charta.json: decline.criteria[0].when: undeclared reference to 'nope' (declared facts: "
+        "met, mutual_contacts, relationship, invitation_text, score, platform)"
+    )
+
+
+def test_a_policy_without_criteria_is_refused_with_its_path() -> None:
+    data = policy_data()
+    del data["accept"]["criteria"]
+    with pytest.raises(ChartaError, match=r"^charta\.json: accept\.criteria: expected a list$"):
+        Policy.from_json(data)
+
+
+# Rules: build-time checks, and the Python evaluation agreeing with CEL.
+
+FACTS = {"met": "bool", "n": "int", "d": "double", "s": "string"}
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        ("met", None),
+        ('met && s.startsWith("Hallo") || n > 3 && d < 1.5', None),
+        ('platform == "xing"', None),
+        (
+            "met && nope",
+            (1, 8, "undeclared reference to 'nope' (declared facts: met, n, d, s, platform)"),
+        ),
+        (
+            "met\n  && nope",
+            (2, 6, "undeclared reference to 'nope' (declared facts: met, n, d, s, platform)"),
+        ),
+        ("n", (1, 1, "the rule gives int, expected a bool")),
+        ("s + s", (1, 1, "the rule gives string, expected a bool")),
+        (
+            "d > 1",
+            (
+                1,
+                3,
+                "found no matching overload for '_>_' applied to '(double, int)' "
+                "(CEL does not mix int and double: write 5.0, not 5, for a double)",
+            ),
+        ),
+        ("met &&", (1, 7, "Syntax error: mismatched input '<EOF>'")),
+    ],
+)
+def test_check_rule(expression: str, problem: tuple[int, int, str] | None) -> None:
+    found = check_rule(expression, FACTS)
+    assert (found and (found.line, found.column, found.message)) == problem
+
+
+@pytest.mark.parametrize(
+    ("expression", "needs"),
+    [
+        ('s.contains("met") && n > 1', ("n", "s")),
+        ("[1, 2].exists(met, met > 1) && d > 0.5", ("d",)),
+        ('met || platform == "xing"', ("met", "platform")),
+        ("size(s) > 3", ("s",)),
+    ],
+)
+def test_a_rule_needs_only_the_facts_it_reads(expression: str, needs: tuple[str, ...]) -> None:
+    assert Rules(FACTS, {"x": expression}).needs("x") == needs
+
+
+def _operand(kind: str) -> st.SearchStrategy[str]:
+    literals = {
+        "bool": ["true", "false"],
+        "int": ["0", "1", "5", "-3"],
+        "double": ["0.0", "1.5", "-2.5", "1e3"],
+        "string": ["''", "'a'", '"ab"', "'ä'"],
+    }[kind]
+    names = [name for name, type_ in {**FACTS, "platform": "string"}.items() if type_ == kind]
+    return st.sampled_from(names + literals)
+
+
+def _atom() -> st.SearchStrategy[str]:
+    kinds = st.sampled_from(["bool", "int", "double", "string"])
+    compare = kinds.flatmap(
+        lambda kind: st.tuples(
+            _operand(kind), st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), _operand(kind)
+        ).map(" ".join)
+    )
+    member = st.tuples(
+        _operand("string"),
+        st.sampled_from(["contains", "startsWith", "endsWith"]),
+        _operand("string"),
+    ).map(lambda parts: f"{parts[0]}.{parts[1]}({parts[2]})")
+    integers = st.sampled_from(["0", "1", "5", "-3"])
+    listed = st.tuples(_operand("int"), st.lists(integers, min_size=1, max_size=3)).map(
+        lambda parts: f"{parts[0]} in [{', '.join(parts[1])}]"
+    )
+    sized = _operand("string").map(lambda text: f"size({text}) >= 1")
+    return st.one_of(_operand("bool"), compare, member, listed, sized)
+
+
+EXPRESSIONS = st.recursive(
+    _atom(),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["&&", "||"]), inner).map(lambda p: f"({' '.join(p)})"),
+        inner.map(lambda text: f"!({text})"),
+    ),
+    max_leaves=8,
+)
+VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        "met": st.booleans(),
+        "n": st.integers(-6, 6),
+        "d": st.sampled_from([0.0, 1.5, -2.5, 1000.0]),
+        "s": st.sampled_from(["", "a", "ab", "ba", "ä"]),
+        "platform": st.sampled_from(["a", "xing"]),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS, st.lists(VALUES, min_size=1, max_size=4))
+def test_python_evaluation_agrees_with_cel(expression: str, values: list[dict[str, Any]]) -> None:
+    native = Rules(FACTS, {"x": expression})
+    cel = Rules(FACTS, {"x": expression}, native=False)
+    assert native["x"].native
+    for given_ in values:
+        assert native.evaluate("x", given_) is cel.evaluate("x", given_), given_
+
+
+def test_rules_outside_the_python_subset_run_in_cel() -> None:
+    rules = Rules(FACTS, {"x": "n % 2 == 0 || met", "y": "s.matches('^a+$')"})
+    assert not rules["x"].native
+    assert rules.evaluate("x", {"n": 4}) is True
+    assert rules.evaluate("x", {"n": 3}) is None
+    assert rules.evaluate("x", {"met": True}) is True
+    assert rules.evaluate("y", {"s": "aaa"}) is True
+
+
+# The commands, run in-process.
+
+
+def run(module: Any, argv: list[str]) -> int:
+    """Run a command module's run() with its own arguments."""
+    parser = argparse.ArgumentParser()
+    module.add_arguments(parser)
+    code: int = module.run(parser.parse_args(argv))
+    return code
+
+
+@pytest.fixture
+def policy_file(tmp_path: Path) -> Path:
+    """The test policy written as charta.json."""
+    path = tmp_path / "charta.json"
+    path.write_text(json.dumps(policy_data()), "utf-8")
+    return path
+
+
+def test_decide_prints_the_decision_as_json(
+    policy_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = tmp_path / "request.json"
+    request.write_text('{"platform": "xing", "facts": {"met": true}}', "utf-8")
+    assert run(decide_command, [str(request), "--policy", str(policy_file), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == decide(POLICY, {"platform": "xing", "facts": {"met": True}}).to_json()
+    assert out.startswith('{\n  "decision": "review",\n  "reasons": [],\n  "questions": [\n')
+
+
+def test_decide_prints_a_decline_for_a_reader(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin('{"judgements": {"rude": true}}'))
+    assert run(decide_command, ["-", "--policy", str(policy_file), "--name", "Max"]) == 0
+    assert capsys.readouterr().out == (
+        f"decline: rude\n\nHallo Max, nein: die Anfrage unhöflich ist {URL}#decline-rude\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "code", "error"),
+    [
+        ('{"facts": {"met": 1}}', 2, "-: facts.met: expected a bool (true or false), got 1"),
+        ("{facts", 2, "-: not valid JSON: Expecting property name enclosed in double quotes"),
+    ],
+)
+def test_decide_refuses_a_bad_request_with_exit_code_2(
+    policy_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request_text: str,
+    code: int,
+    error: str,
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin(request_text))
+    assert run(decide_command, ["-", "--policy", str(policy_file)]) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"charta: error: {error}")
+
+
+def test_decide_without_a_policy_fails_with_exit_code_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "charta.json"
+    assert run(decide_command, ["-", "--policy", str(missing)]) == 1
+    assert capsys.readouterr().err == (
+        f"charta: error: {missing}: no such file; build the charta first\n"
+    )
+
+
+def test_reply_prints_the_message_and_names_valid_ids(
+    policy_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(reply_command, ["slogan", "--policy", str(policy_file), "--name", "Max"]) == 0
+    assert capsys.readouterr().out == (
+        f"Hallo Max, nein: Ein Spruch ersetzt keinen Anlass. {URL}#decline-slogan\n"
+    )
+    assert run(reply_command, ["met", "--policy", str(policy_file)]) == 2
+    assert capsys.readouterr().err == (
+        "charta: error: unknown reason 'met'; "
+        "decline criteria: slogan, business-on-facebook, rude, no-reason\n"
+    )
+
+
+def test_ask_asks_only_what_is_still_needed(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["xing", "vielleicht", "ja", "Hallo Erika", "nein"])
+    asked: list[str] = []
+
+    def answer(prompt: str = "") -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(builtins, "input", answer)
+    assert run(ask_command, ["--policy", str(policy_file)]) == 0
+    assert asked == [
+        "> ",
+        "Sind wir uns begegnet? [ja/nein] ",
+        "Sind wir uns begegnet? [ja/nein] ",
+        "Was steht darin? ",
+        "Trifft das zu? die Anfrage unhöflich ist [ja/nein] ",
+    ]
+    assert capsys.readouterr().out.endswith("\nEntscheidung: annehmen (met)\n")
+
+
+def test_ask_leaves_the_rest_open_at_end_of_input(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["", "ja"])
+
+    def answer(prompt: str = "") -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(builtins, "input", answer)
+    assert run(ask_command, ["--policy", str(policy_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "Entscheidung: offen, noch zu klären:\n"
+        "  - In welcher Beziehung stehen wir?\n"
+        "  - Was steht darin?\n"
+        "  - Trifft das zu? die Anfrage unhöflich ist\n"
+        "  - Über welche Plattform kam die Anfrage? (XING, LinkedIn, Facebook)\n"
+    )
+
+
+class _Stdin:
+    """A stand-in for sys.stdin that holds one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def read(self) -> str:
+        return self.text
+
+
+def test_the_policy_is_not_changed_by_deciding() -> None:
+    data = policy_data()
+    before = copy.deepcopy(data)
+    decide(Policy.from_json(data), {"facts": {"met": True}})
+    assert data == before
