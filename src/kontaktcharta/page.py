@@ -225,7 +225,8 @@ def load_words(theme: Theme, lang: str) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(_read(path))
+        # libyaml where present: a build reads this file once per page, and serve rebuilds often.
+        data = yaml.load(_read(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise ChartaError.single(str(path), f"not valid YAML: {error}") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -340,8 +341,9 @@ def _read(path: Path) -> str:
 
 
 def _render(theme: Theme, overrides: Path | None, name: str, context: dict[str, Any]) -> str:
-    extra = overrides if overrides is not None and overrides.is_dir() else None
-    env = _environment(theme.folder / "templates", extra)
+    extra = overrides.absolute() if overrides is not None and overrides.is_dir() else None
+    # Absolute, so that two projects in one process (tests, serve) never share a cached loader.
+    env = _environment((theme.folder / "templates").absolute(), extra)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:

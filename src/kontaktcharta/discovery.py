@@ -1,0 +1,29 @@
+"""`.well-known/kontaktcharta.json`: where a tool that knows a site finds its charta."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from .model import Charta
+from .page import POLICY_HREF
+from .translate import folder
+
+FILE = ".well-known/kontaktcharta.json"
+"""The pointer's place below the output folder; it means something only at the domain root."""
+
+
+def render_pointer(charta: Charta) -> dict[str, Any]:
+    """A small pointer to the policy and each language's page, not a copy of the policy.
+
+    Absolute under `url`, so it stays right when it is moved to the domain root; without `url`
+    relative to its own place (`../charta.json`), which is right for a site at the root.
+    """
+    base = charta.url or "../"
+    pages = {charta.lang: base}
+    pages |= {
+        t.lang: urljoin(base, folder(t.lang)) if charta.url else base + folder(t.lang)
+        for t in charta.translations
+    }
+    policy = urljoin(base, POLICY_HREF) if charta.url else base + POLICY_HREF
+    return {"charta": charta.charta, "policy": policy, "pages": pages}

@@ -1,0 +1,116 @@
+"""`embed.html`: the charta as one HTML element with scoped CSS, for pasting into a blog page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import page as pages
+from .model import Charta
+
+FILE = "embed.html"
+"""The template's name in `templates/` and the file each language gets in the output."""
+STYLE = "embed.css"
+"""The embed's style sheet beside the theme's `style.css`; every selector starts with the scope."""
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_SCOPED_AT_RULES = ("media", "supports", "container")
+
+
+def embed_theme(theme: pages.Theme, project: Path) -> pages.Theme:
+    """The theme that renders the embed: the chosen one, or the default theme if it has none."""
+    if (theme.folder / "templates" / FILE).is_file():
+        return theme
+    return pages.find_theme("default", project)
+
+
+def render_embed(charta: Charta, revision: str, theme: pages.Theme, overrides: Path | None) -> str:
+    """One language's embed fragment, rendered by `theme` (see `embed_theme`)."""
+    path = theme.folder / STYLE
+    css = pages.minify_css(path.read_text("utf-8")) if path.is_file() else ""
+    return pages.render_fragment(charta, revision, theme, overrides, FILE, css)
+
+
+def unscoped_selectors(css: str, scope: str) -> list[str]:
+    """Each selector or at-rule of a style sheet that can match outside the element `scope`."""
+    found: list[str] = []
+    for prelude, block in _statements(css):
+        head = " ".join(_COMMENT.sub(" ", prelude).split())
+        if not head:
+            continue
+        if head.startswith("@"):
+            name = re.split(r"[\s(]", head[1:], maxsplit=1)[0].lower()
+            if name in _SCOPED_AT_RULES and block is not None:
+                found += unscoped_selectors(block, scope)
+            else:
+                found.append(head)  # @import, @font-face, @keyframes … act on the whole page
+            continue
+        if block is not None and "{" in block:
+            found.append(f"{head} (a nested rule)")
+            continue
+        found += [s for s in _split(head, ",") if not _scoped(s.strip(), scope)]
+    return [s.strip() for s in found]
+
+
+def _scoped(selector: str, scope: str) -> bool:
+    """Starts with `scope`, and its first combinator stays inside (not `+` or `~`)."""
+    if not re.match(re.escape(scope) + r"(?![\w-])", selector):
+        return False
+    rest = _split(selector[len(scope) :], " >+~", first=True)
+    combinator = rest[1].lstrip()[:1] if len(rest) > 1 else ""
+    return combinator not in ("+", "~")
+
+
+def _split(text: str, separators: str, first: bool = False) -> list[str]:
+    """Split at separators outside brackets and strings; `first`: only at the first one."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote and text[i - 1] != "\\" else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch in separators and depth == 0:
+            parts.append(text[start:i])
+            start = i
+            if first:
+                break
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _statements(css: str) -> Iterator[tuple[str, str | None]]:
+    """Each top-level `prelude { block }` or `@statement;` (block None), strings respected."""
+    depth, start, opened, i = 0, 0, 0, 0
+    while i < len(css):
+        ch = css[i]
+        if ch in "\"'":
+            end = i + 1
+            while end < len(css) and css[end] != ch:
+                end += 2 if css[end] == "\\" else 1
+            i = end + 1
+            continue
+        if css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            i = len(css) if end < 0 else end + 2
+            continue
+        if ch == "{":
+            opened = i if depth == 0 else opened
+            depth += 1
+        elif ch == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                yield css[start:opened], css[opened + 1 : i]
+                start = i + 1
+        elif ch == ";" and depth == 0:
+            yield css[start:i], None
+            start = i + 1
+        i += 1
+    if depth:
+        yield css[start:], None  # an unclosed block: reported as it is
+    elif css[start:].strip():
+        yield css[start:], None
