@@ -1,0 +1,60 @@
+"""Shared fixtures: built chartas, a local web server and Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+import browser
+
+_CHROMIUM = browser.Chromium()
+
+
+@pytest.fixture(scope="session")
+def build_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str], Path]:
+    """Build a charta with a theme into a fresh folder and return it; fail unless it exits 0."""
+
+    def build_site(config: Path, theme: str = "default") -> Path:
+        out = tmp_path_factory.mktemp(f"site-{config.stem}-{theme}")
+        code = browser.build(config, out, theme)
+        assert code == 0, f"building {config} exited {code}"
+        return out
+
+    return build_site
+
+
+@pytest.fixture(scope="session")
+def serve_site() -> Iterator[Callable[[Path], str]]:
+    """Serve an output folder on 127.0.0.1 until the session ends; return its base URL."""
+    with contextlib.ExitStack() as servers:
+        yield lambda folder: servers.enter_context(browser.serve(folder))
+
+
+@pytest.fixture
+def chromium() -> Browser:
+    """Headless Debian Chromium, kept running from one browser test to the next."""
+    return _CHROMIUM.get()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A fresh tab of its own (light scheme, 1280 by 800 px) that is closed after the test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Stop Chromium after its last test in a row, so that the next test may use asyncio."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "chromium" not in getattr(nextitem, "fixturenames", ()):
+            _CHROMIUM.stop()
