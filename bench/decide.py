@@ -2,11 +2,16 @@
 
     python bench/decide.py [POLICY] [--requests N] [--runs N]
 
-POLICY defaults to output/charta.json; when it is missing, a built-in policy of 15 criteria is
-used. The requests are varied and reproducible (fixed seed): random platforms, about three in
-four facts known, values drawn from each fact's `values` and from the literals of the rules, so
-that accepts, declines and reviews all occur. Prints the median (and best) of several runs, with
-the rules in Python where they can be and, for comparison, all in CEL.
+POLICY defaults to output/charta.json (`python build.py` makes it); when it is missing, a built-in
+policy of 15 criteria is used. The requests are varied and reproducible (fixed seed): random
+platforms, about three in four facts known, values drawn from each fact's `values` and from the
+literals of the rules, picked so that accepts, declines and reviews each make about a third.
+
+Every rule is evaluated by CEL. Three ways of calling it are measured side by side, interleaved in
+every run so that a load on the machine weighs on each alike: one `eval(data=...)` per rule (the
+baseline), one Activation per request shared by one-by-one evaluations, and the way `decide`
+works (one Activation, the rules whose facts are all given as one CEL list, the accept rules only
+when no decline holds). Then the time per request is split into its parts.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
@@ -32,6 +40,7 @@ except ImportError:  # run from a checkout without installing
 
 from kontaktcharta.decide import Policy, decide  # noqa: E402
 from kontaktcharta.messages import default_decline_template  # noqa: E402
+from kontaktcharta.rules import RuleGroup, Rules  # noqa: E402
 
 TEXTS = [
     "",
@@ -40,13 +49,14 @@ TEXTS = [
     "ich würde gern in Kontakt bleiben und von Ihren Projekten hören.",
 ]
 NUMBERS = [0, 1, 2, 3, 5, 8, 10, 12, 20, 50]
+Request = dict[str, Any]
 
 
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("policy", nargs="?", default=ROOT / "output" / "charta.json", type=Path)
-    parser.add_argument("--requests", type=int, default=2000, help="varied requests per run")
+    parser.add_argument("--requests", type=int, default=3000, help="varied requests per run")
     parser.add_argument("--runs", type=int, default=7, help="runs; the median is reported")
     args = parser.parse_args()
 
@@ -57,42 +67,143 @@ def main() -> None:
         data = sample_policy()
         print(f"policy: {args.policy} not found; using the built-in sample policy")
     policy = Policy.from_json(data)
-    rules = [policy.rules[c.id] for c in policy.criteria.values() if c.rule is not None]
-    native = sum(rule.native for rule in rules)
-    print(
-        f"criteria: {len(policy.criteria)}, rules: {len(rules)} "
-        f"({native} in Python, {len(rules) - native} in CEL), facts: {len(policy.facts)}"
-    )
+    rules = sum(c.rule is not None for c in policy.criteria.values())
+    print(f"criteria: {len(policy.criteria)}, rules (all CEL): {rules}, facts: {len(policy.facts)}")
     requests = varied_requests(data, policy, args.requests)
     mix = Counter(decide(policy, request).decision for request in requests)
-    print(f"requests: {len(requests)}:", ", ".join(f"{k} {mix[k]}" for k in sorted(mix)))
+    known = statistics.mean(len(r.get("facts", {})) for r in requests)
+    print(
+        f"requests: {len(requests)}: "
+        + ", ".join(f"{k} {mix[k]}" for k in sorted(mix))
+        + f"; {known:.1f} of {len(policy.facts)} facts known on average"
+    )
 
-    for label, compiled in (
-        ("rules in Python where possible", policy),
-        ("every rule in CEL", Policy.from_json(data, native=False)),
-    ):
-        wall, cpu = measure(compiled, requests, args.runs)
-        print(
-            f"{label}: {statistics.median(wall):,.0f} decisions/s median of {args.runs} "
-            f"(best {max(wall):,.0f}; by CPU time {statistics.median(cpu):,.0f})"
-        )
+    final = "decide: Activation + CEL lists"
+    ways = {
+        "one eval(data=...) per rule": one_by_one(policy, shared=False),
+        "one by one, one Activation per request": one_by_one(policy, shared=True),
+        final: no_patch,
+    }
+    wall: dict[str, list[float]] = {label: [] for label in ways}
+    cpu: dict[str, list[float]] = {label: [] for label in ways}
+    for _ in range(args.runs):
+        for label, way in ways.items():
+            with way():
+                run_wall, run_cpu = measure(policy, requests)
+            wall[label].append(run_wall)
+            cpu[label].append(run_cpu)
+    print(f"decisions per second, median of {args.runs} runs (wall time; CPU time):")
+    base = statistics.median(cpu[next(iter(ways))])
+    for label in ways:
+        by_wall, by_cpu = statistics.median(wall[label]), statistics.median(cpu[label])
+        print(f"  {label:40} {by_wall:9,.0f}/s; {by_cpu:9,.0f}/s  (x{by_cpu / base:.2f})")
+    breakdown(policy, requests, statistics.median(cpu[final]))
     cold_cli(data, requests[0])
 
 
-def measure(policy: Policy, requests: list[dict[str, Any]], runs: int) -> tuple[list[float], ...]:
-    """Decisions per second of wall time and of CPU time, one figure per run."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        for request in requests:
-            decide(policy, request)
-        wall.append(len(requests) / (time.perf_counter() - started))
-        cpu.append(len(requests) / max(time.process_time() - started_cpu, 1e-9))
-    return wall, cpu
+def measure(policy: Policy, requests: list[Request]) -> tuple[float, float]:
+    """Decisions per second of wall time and of CPU time, deciding every request once."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    for request in requests:
+        decide(policy, request)
+    wall = len(requests) / (time.perf_counter() - started)
+    return wall, len(requests) / max(time.process_time() - started_cpu, 1e-9)
 
 
-def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[dict[str, Any]]:
-    """Reproducible requests over the policy's platforms, facts, judgements; its examples first."""
+@contextmanager
+def no_patch() -> Iterator[None]:
+    """`decide` as it is."""
+    yield
+
+
+def one_by_one(policy: Policy, *, shared: bool) -> Callable[[], Any]:
+    """`decide` with each rule evaluated alone, with or without one Activation per request."""
+    rules = policy.rules
+
+    def evaluate(group: RuleGroup, values: Any, activation: Any) -> list[bool | None]:
+        return [rules.evaluate(name, values, activation) for name in group.names]
+
+    @contextmanager
+    def patched() -> Iterator[None]:
+        with ExitStack() as stack:
+            stack.enter_context(mock.patch.object(RuleGroup, "evaluate", evaluate))
+            if not shared:  # no Activation: each eval(data=...) converts the request again
+                stack.enter_context(mock.patch.object(Rules, "activation", lambda *_: None))
+            yield
+
+    return patched
+
+
+def breakdown(policy: Policy, requests: list[Request], per_second: float) -> None:
+    """Where the CPU time of one decision goes, part by part, in microseconds."""
+    rules = policy.rules
+    cases = []
+    for request in requests:
+        decision = decide(policy, request)
+        platform = request.get("platform")
+        values = {**request.get("facts", {}), **({"platform": platform} if platform else {})}
+        # The accept rules are evaluated unless a decline criterion holds.
+        by_rules = decision.decision == "decline" and decision.reasons not in (
+            (),
+            (policy.otherwise,),
+        )
+        plan = policy.plans[platform]
+        cases.append((plan, values, rules.activation(values), not by_rules, decision, platform))
+
+    def cpu(work: Callable[[], object]) -> float:
+        times = []
+        for _ in range(5):
+            started = time.process_time()
+            work()
+            times.append(time.process_time() - started)
+        return statistics.median(times) * 1e6 / len(cases)
+
+    convert = cpu(lambda: [rules.activation(case[1]) for case in cases])
+    declines = cpu(lambda: [plan.decline_rules.evaluate(v, a) for plan, v, a, *_ in cases])
+    accepts = cpu(
+        lambda: [plan.accept_rules.evaluate(v, a) for plan, v, a, reached, *_ in cases if reached]
+    )
+    messages = cpu(
+        lambda: [
+            policy.messages.render(d.reasons, None, platform)
+            for *_, d, platform in cases
+            if d.decision == "decline"
+        ]
+    )
+    calls = sum(
+        _calls(rules, plan.decline_rules, v)
+        + (_calls(rules, plan.accept_rules, v) if reached else 0)
+        for plan, v, _, reached, *_ in cases
+    )
+    program = next(rules[name].program for name in policy.criteria if name in rules)
+    single = cpu(lambda: [program.eval(case[2]) for case in cases])
+    total = 1e6 / per_second
+    rest = total - convert - declines - accepts - messages
+    print(f"CPU microseconds per decision, {total:.1f} in all:")
+    print(f"  converting the request for CEL (one Activation)  {convert:5.1f}")
+    print(f"  CEL evaluation of the decline rules              {declines:5.1f}")
+    print(f"  CEL evaluation of the accept rules (when needed) {accepts:5.1f}")
+    print(f"  decline messages                                 {messages:5.1f}")
+    print(f"  the rest (checking the request, the steps)       {rest:5.1f}")
+    print(
+        f"CEL eval() calls per decision: {calls / len(cases):.2f}; one rule's eval() "
+        f"on a ready Activation: {single:.2f} µs"
+    )
+
+
+def _calls(rules: Rules, group: RuleGroup, values: dict[str, Any]) -> int:
+    """CEL evaluations of a group for a request: one list, and one per rule that lacks a part of
+    its facts (a rule that lacks all its facts was evaluated once for all such requests)."""
+    complete = partial = 0
+    for name in group.names:
+        needs = set(rules.needs(name))
+        complete += needs <= values.keys()
+        partial += bool(needs & values.keys()) and not needs <= values.keys()
+    return partial + (1 if complete > 1 else complete)
+
+
+def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[Request]:
+    """Reproducible requests: the policy's examples, then about a third of each decision."""
     chance = random.Random(20261121)
     literals: dict[str, list[Any]] = {
         "string": list(TEXTS),
@@ -104,13 +215,17 @@ def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[di
         literals["string"] += [m[1:-1] for m in re.findall(r"\"[^\"]*\"|'[^']*'", when)]
         literals["int"] += [int(m) for m in re.findall(r"(?<![\w.])\d+(?![\w.])", when)]
     requests = [example["request"] for example in data.get("examples", [])]
+    wanted = Counter({"accept": count // 3, "decline": count // 3})
+    wanted["review"] = count - len(requests) - wanted.total()
     platforms = [None, *policy.platforms]
-    while len(requests) < count:
+    for _ in range(200 * count):
+        if wanted.total() <= 0:
+            break
         facts: dict[str, Any] = {}
         for name, fact in policy.facts.items():
             if chance.random() < 0.75:
                 facts[name] = value(chance, fact.type, fact.values, literals)
-        request: dict[str, Any] = {"facts": facts}
+        request: Request = {"facts": facts}
         platform = chance.choice(platforms)
         if platform is not None:
             request["platform"] = platform
@@ -119,8 +234,12 @@ def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[di
         }
         if judgements:
             request["judgements"] = judgements
-        requests.append(request)
-    return requests[:count]
+        outcome = decide(policy, request).decision
+        if wanted[outcome] > 0:
+            wanted[outcome] -= 1
+            requests.append(request)
+    chance.shuffle(requests)
+    return requests
 
 
 def value(chance: random.Random, kind: str, values: Any, literals: dict[str, list[Any]]) -> Any:

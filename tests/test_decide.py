@@ -505,7 +505,7 @@ def test_a_policy_without_criteria_is_refused_with_its_path() -> None:
         Policy.from_json(data)
 
 
-# Rules: build-time checks, and the Python evaluation agreeing with CEL.
+# Rules: build-time checks, and rules evaluated together agreeing with each evaluated alone.
 
 FACTS = {"met": "bool", "n": "int", "d": "double", "s": "string"}
 
@@ -608,18 +608,38 @@ VALUES = st.fixed_dictionaries(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(EXPRESSIONS, st.lists(VALUES, min_size=1, max_size=4))
-def test_python_evaluation_agrees_with_cel(expression: str, values: list[dict[str, Any]]) -> None:
-    native = Rules(FACTS, {"x": expression})
-    cel = Rules(FACTS, {"x": expression}, native=False)
-    assert native["x"].native
+@given(st.lists(EXPRESSIONS, min_size=1, max_size=5), st.lists(VALUES, min_size=1, max_size=4))
+def test_rules_evaluated_together_agree_with_each_alone(
+    expressions: list[str], values: list[dict[str, Any]]
+) -> None:
+    rules = Rules(FACTS, {f"r{i}": expression for i, expression in enumerate(expressions)})
+    group = rules.group(f"r{i}" for i in range(len(expressions)))
     for given_ in values:
-        assert native.evaluate("x", given_) is cel.evaluate("x", given_), given_
+        alone = [rules.evaluate(name, given_) for name in group.names]
+        assert group.evaluate(given_, rules.activation(given_)) == alone, given_
 
 
-def test_rules_outside_the_python_subset_run_in_cel() -> None:
+def test_a_failing_rule_evaluated_together_is_named() -> None:
+    rules = Rules(FACTS, {"x": "met", "y": "100 / n > 5", "z": "s == 'a'"})
+    group = rules.group(["x", "y", "z"])
+    given_ = {"met": True, "n": 4, "s": "a"}
+    assert group.evaluate(given_, rules.activation(given_)) == [True, True, True]
+    given_ = {"met": True, "n": 0, "s": "a"}
+    with pytest.raises(RuleError, match=r"^the rule of criterion 'y' failed: divide by zero$"):
+        group.evaluate(given_, rules.activation(given_))
+
+
+def test_a_rule_that_fails_without_its_facts_fails_for_every_such_request() -> None:
+    rules = Rules(FACTS, {"x": "n > 1", "y": "1 / size([]) > 0 || met"})
+    group = rules.group(["x", "y"])
+    for given_ in [{}, {}, {"n": 3}]:
+        with pytest.raises(RuleError, match=r"^the rule of criterion 'y' failed: divide by zero$"):
+            group.evaluate(given_, rules.activation(given_))
+    assert group.evaluate({"met": True}, rules.activation({"met": True})) == [None, True]
+
+
+def test_rules_run_in_cel() -> None:
     rules = Rules(FACTS, {"x": "n % 2 == 0 || met", "y": "s.matches('^a+$')"})
-    assert not rules["x"].native
     assert rules.evaluate("x", {"n": 4}) is True
     assert rules.evaluate("x", {"n": 3}) is None
     assert rules.evaluate("x", {"met": True}) is True

@@ -11,14 +11,14 @@ import builtins
 import json
 import math
 import re
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from .errors import ChartaError, Problem
 from .messages import DeclineMessages
-from .rules import PLATFORM, RULE_TYPES, Rule, Rules, check_rule
+from .rules import PLATFORM, RULE_TYPES, Rule, RuleGroup, Rules, check_rule
 
 QuestionKind = Literal["fact", "judgement", "platform"]
 Outcome = Literal["accept", "decline", "review"]
@@ -26,7 +26,6 @@ Outcome = Literal["accept", "decline", "review"]
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _REQUEST_KEYS: Final = frozenset({"platform", "facts", "judgements"})
-_REMEMBERED: Final = 4096
 _EXPECTED: Final = {
     "bool": "a bool (true or false)",
     "int": "an int (a whole number)",
@@ -109,8 +108,9 @@ class Fact:
     """Asks a person for the fact."""
 
 
-Step = tuple[str, Callable[[Mapping[str, Any]], "bool | None"] | None, bool]
-"""A criterion to evaluate: its id, its rule (None: a judgement), whether its applying is open."""
+Step = tuple[str, int, bool]
+"""A criterion to evaluate: its id, the index of its rule in the plan's group (-1: a judgement),
+whether its applying is open."""
 Open = tuple[str, bool, "bool | None"]
 """An undecided criterion: its id, whether its applying is open, its value."""
 
@@ -121,8 +121,12 @@ class Plan:
 
     accept: tuple[Step, ...]
     """Accept criteria, in charta order."""
+    accept_rules: RuleGroup
+    """The rules of the accept criteria, evaluated together."""
     decline: tuple[Step, ...]
     """Decline criteria but the `otherwise` one, in charta order."""
+    decline_rules: RuleGroup
+    """The rules of the decline criteria, evaluated together."""
     applies: bool | None
     """Whether an accept criterion applies: surely, perhaps (None), or none does."""
 
@@ -156,17 +160,10 @@ class Policy:
     """The decline messages, prepared."""
     plans: dict[str | None, Plan]
     """The criteria to evaluate by platform id, and for a request without platform (None)."""
-    decisions: dict[Hashable, Decision] = field(default_factory=dict, compare=False, repr=False)
-    """Decisions already made, by outcome and reasons (immutable, so shared); bounded."""
 
     @classmethod
-    def from_json(
-        cls, data: Mapping[str, Any], *, file: str = "charta.json", native: bool = True
-    ) -> Policy:
-        """Compile a JSON policy; a ChartaError names what is wrong with it.
-
-        `native=False` runs every rule in CEL (for comparison); the result is the same.
-        """
+    def from_json(cls, data: Mapping[str, Any], *, file: str = "charta.json") -> Policy:
+        """Compile a JSON policy; a ChartaError names what is wrong with it."""
         _check(data, file)
         lang = data["lang"]
         platforms = {p["id"]: p["name"] for p in data.get("platforms", ())}
@@ -181,7 +178,7 @@ class Policy:
         }
         everything = [*data["accept"]["criteria"], *data["decline"]["criteria"]]
         whens = {c["id"]: c["when"] for c in everything if c.get("when") is not None}
-        rules = Rules({name: fact.type for name, fact in facts.items()}, whens, native=native)
+        rules = Rules({name: fact.type for name, fact in facts.items()}, whens)
         criteria = {
             c["id"]: Criterion(
                 c["id"],
@@ -195,9 +192,10 @@ class Policy:
         decline = [criteria[c["id"]] for c in data["decline"]["criteria"] if c["id"] != otherwise]
         plans = {}
         for platform in [None, *platforms]:
-            accepts = _plan(accept, platform)
+            accepts, accept_rules = _plan(accept, platform, rules)
+            declines, decline_rules = _plan(decline, platform, rules)
             applies = any(not unsure for *_, unsure in accepts) or (None if accepts else False)
-            plans[platform] = Plan(accepts, _plan(decline, platform), applies)
+            plans[platform] = Plan(accepts, accept_rules, declines, decline_rules, applies)
         question = _PLATFORM_QUESTION.get(lang.split("-")[0].lower(), _PLATFORM_QUESTION["en"])
         names = ", ".join(platforms.values())
         return cls(
@@ -229,16 +227,22 @@ def _bound(platforms: list[str] | None, declared: Mapping[str, str]) -> frozense
     return frozenset(platforms)
 
 
-def _plan(criteria: list[Criterion], platform: str | None) -> tuple[Step, ...]:
-    return tuple(
-        (
-            criterion.id,
-            criterion.rule.evaluate if criterion.rule else None,
-            criterion.platforms is not None and platform is None,
-        )
-        for criterion in criteria
-        if criterion.platforms is None or platform is None or platform in criterion.platforms
-    )
+def _plan(
+    criteria: list[Criterion], platform: str | None, rules: Rules
+) -> tuple[tuple[Step, ...], RuleGroup]:
+    """The criteria that may apply on a platform, and their rules as one group."""
+    steps: list[Step] = []
+    names: list[str] = []
+    for criterion in criteria:
+        bound = criterion.platforms
+        if bound is not None and platform is not None and platform not in bound:
+            continue
+        index = -1
+        if criterion.rule is not None:
+            index = len(names)
+            names.append(criterion.id)
+        steps.append((criterion.id, index, bound is not None and platform is None))
+    return tuple(steps), rules.group(names)
 
 
 def load_policy(path: Path) -> Policy:
@@ -312,18 +316,21 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     """Decide a request: accept, decline or review (FORMAT.md section 4)."""
     platform, values, judgements = _read(policy, request)
     plan = policy.plans[platform]
+    activation = policy.rules.activation(values)  # converted once, shared by every evaluation
 
+    found = plan.decline_rules.evaluate(values, activation)
     declines: list[str] = []
     open_: list[Open] = []
-    for id_, evaluate, unsure in plan.decline:
-        value = evaluate(values) if evaluate else judgements.get(id_)
+    for id_, index, unsure in plan.decline:
+        value = found[index] if index >= 0 else judgements.get(id_)
         if value is True and not unsure:
             declines.append(id_)
         elif value is not False:  # open: the value, or whether it applies here
             open_.append((id_, unsure, value))
-    if declines:
+    if declines:  # every decline reason is known; the accept rules cannot change the decision
         return _decline(policy, declines, name, platform)
 
+    found = plan.accept_rules.evaluate(values, activation)
     accepts: list[str] = []
     undecided: list[Open] = []
     holds: bool | None
@@ -331,8 +338,8 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     if policy.match == "all":
         # Every applicable one holds, and at least one applies (plan.applies: True/None/False).
         failed = False
-        for id_, evaluate, unsure in plan.accept:
-            value = evaluate(values) if evaluate else judgements.get(id_)
+        for id_, index, unsure in plan.accept:
+            value = found[index] if index >= 0 else judgements.get(id_)
             if value is True:
                 if not unsure:
                     accepts.append(id_)
@@ -348,8 +355,8 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
             holds = None
             platform_open = plan.applies is None
     else:
-        for id_, evaluate, unsure in plan.accept:
-            value = evaluate(values) if evaluate else judgements.get(id_)
+        for id_, index, unsure in plan.accept:
+            value = found[index] if index >= 0 else judgements.get(id_)
             if value is True and not unsure:
                 accepts.append(id_)
             elif value is not False:
@@ -357,9 +364,7 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
         holds = True if accepts else None if undecided else False
 
     if holds is True and not open_:
-        return _remember(policy, ("accept", *accepts)) or _keep(
-            policy, ("accept", *accepts), Decision("accept", tuple(accepts))
-        )
+        return Decision("accept", tuple(accepts))
     if holds is False:
         return _decline(policy, [policy.otherwise] if policy.otherwise else [], name, platform)
     if holds is None:
@@ -370,24 +375,8 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
 def _decline(
     policy: Policy, reasons: list[str], name: str | None, platform: str | None
 ) -> Decision:
-    key = ("decline", name, platform, *reasons)
-    decision = _remember(policy, key)
-    if decision is None:
-        message = policy.messages.render(reasons, name, platform)
-        decision = _keep(policy, key, Decision("decline", tuple(reasons), message=message))
-    return decision
-
-
-def _remember(policy: Policy, key: Hashable) -> Decision | None:
-    return policy.decisions.get(key)
-
-
-def _keep(policy: Policy, key: Hashable, decision: Decision) -> Decision:
-    """Remember a decision for the next equal request; forget all once there are many."""
-    if len(policy.decisions) >= _REMEMBERED:
-        policy.decisions.clear()
-    policy.decisions[key] = decision
-    return decision
+    message = policy.messages.render(reasons, name, platform)
+    return Decision("decline", tuple(reasons), message=message)
 
 
 def _questions(

@@ -2,20 +2,18 @@
 
 A rule evaluates to True, False or None (open: a fact it needs is missing). CEL's commutative logic
 decides `false && missing` without the missing fact, so only the expressions that need a fact wait
-for it. Simple rules (facts compared with literals, joined by `&&`, `||`, `!`) run as Python
-closures with the same three-valued meaning; everything else runs in CEL.
+for it. Every rule is evaluated by the CEL runtime.
 """
 
 from __future__ import annotations
 
 import functools
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cel_expr_python import cel  # type: ignore[import-untyped]  # ships cel.pyi, no py.typed
+from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.toml
 
 RULE_TYPES: Final[dict[str, cel.Type]] = {
     "bool": cel.Type.BOOL,
@@ -30,8 +28,6 @@ PLATFORM: Final = "platform"
 
 Values = Mapping[str, Any]
 """The facts of a request by name, plus `platform` where known."""
-
-Evaluate = Callable[[Values], Any]
 
 _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
 _EXPECTING = re.compile(r" expecting \{[^}]*,[^}]*,[^}]*\}")
@@ -81,13 +77,18 @@ def _first_problem(error: RuntimeError, facts: Mapping[str, str]) -> RuleProblem
     return RuleProblem(int(found.group(1)), int(found.group(2)), message)
 
 
-def _compile(
-    env: cel.Env, expression: str, facts: Mapping[str, str]
+def _compile(facts: Mapping[str, str], expression: str) -> cel.Expression | RuleProblem:
+    return _cached_compile(tuple(facts.items()), expression)
+
+
+@functools.lru_cache(maxsize=256)  # checking a policy and then deciding by it compiles once
+def _cached_compile(
+    facts: tuple[tuple[str, str], ...], expression: str
 ) -> cel.Expression | RuleProblem:
     try:
-        program = env.compile(expression)
+        program = _cached_environment(facts, None).compile(expression)
     except RuntimeError as error:
-        return _first_problem(error, facts)
+        return _first_problem(error, dict(facts))
     kind = program.return_type().name().lower()
     if kind != "bool":
         return RuleProblem(1, 1, f"the rule gives {kind}, expected a bool")
@@ -96,7 +97,7 @@ def _compile(
 
 def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
     """Compile `expression` against the declared facts: its first problem, or None when fine."""
-    program = _compile(_environment(facts), expression, facts)
+    program = _compile(facts, expression)
     return program if isinstance(program, RuleProblem) else None
 
 
@@ -108,36 +109,26 @@ class Rule:
     """The criterion id, named in errors."""
     expression: str
     """The CEL source."""
-    evaluate: Callable[[Values], bool | None]
-    """True, False, or None when a fact it needs is missing; raises RuleError on other failures."""
-    native: bool
-    """Whether the rule runs as Python closures rather than in CEL."""
+    program: cel.Expression
+    """The compiled expression."""
+    needs: tuple[str, ...]
+    """The facts it reads, in declared order, `platform` last."""
 
 
 class Rules:
     """The `when` expressions of one policy, compiled once."""
 
-    def __init__(
-        self, facts: Mapping[str, str], expressions: Mapping[str, str], *, native: bool = True
-    ) -> None:
+    def __init__(self, facts: Mapping[str, str], expressions: Mapping[str, str]) -> None:
         self._facts = dict(facts)
-        self._needs: dict[str, tuple[str, ...]] = {}
+        self._variables = frozenset([*facts, PLATFORM])
+        self._env = _environment(facts)
         self._rules: dict[str, Rule] = {}
-        env = _environment(facts)
-        types = {**self._facts, PLATFORM: "string"}
+        self._lists: dict[tuple[str, ...], cel.Expression] = {}
         for name, expression in expressions.items():
-            program = _compile(env, expression, facts)
+            program = _compile(facts, expression)
             if isinstance(program, RuleProblem):
                 raise RuleError(f"the rule of criterion '{name}' is invalid: {program.message}")
-            parsed = _native(expression, types) if native else None
-            if parsed is None:
-                self._rules[name] = Rule(
-                    name, expression, _cel_evaluate(name, program, types), False
-                )
-            else:
-                order = list(types)
-                self._needs[name] = tuple(sorted(parsed[1], key=order.index))
-                self._rules[name] = Rule(name, expression, parsed[0], True)
+            self._rules[name] = Rule(name, expression, program, self._referenced(expression))
 
     def __getitem__(self, name: str) -> Rule:
         return self._rules[name]
@@ -145,23 +136,53 @@ class Rules:
     def __contains__(self, name: object) -> bool:
         return name in self._rules
 
-    def evaluate(self, name: str, values: Values) -> bool | None:
+    def activation(self, values: Values) -> cel.Activation:
+        """The request's values converted for CEL once, to share between evaluations."""
+        return self._env.Activation(values)
+
+    def evaluate(
+        self, name: str, values: Values, activation: cel.Activation | None = None
+    ) -> bool | None:
         """The value of one criterion's rule for these facts: True, False or None (open)."""
-        return self._rules[name].evaluate(values)
+        program = self._rules[name].program
+        try:
+            if activation is None:
+                result = program.eval(data=values).value()
+            else:
+                result = program.eval(activation).value()
+        except RuntimeError as error:  # a value CEL cannot take; requests are checked before
+            raise RuleError(f"the rule of criterion '{name}' failed: {error}") from None
+        if result is True or result is False:
+            return bool(result)
+        missing = _MISSING.search(str(result))
+        if missing is not None:
+            fact = missing.group(1)
+            if fact in self._variables and fact not in values:
+                return None
+        detail = str(result).split(": ", 1)[-1]
+        raise RuleError(f"the rule of criterion '{name}' failed: {detail}")
 
     def needs(self, name: str) -> tuple[str, ...]:
         """The facts the rule reads, in declared order, `platform` last."""
-        if name not in self._needs:
-            self._needs[name] = self._referenced(self._rules[name].expression)
-        return self._needs[name]
+        return self._rules[name].needs
 
-    def missing(self, name: str, values: Values) -> tuple[str, ...]:
-        """The facts the rule reads that `values` lacks."""
-        return tuple(fact for fact in self.needs(name) if fact not in values)
+    def group(self, names: Iterable[str]) -> RuleGroup:
+        """These rules, to evaluate together for a request."""
+        return RuleGroup(self, tuple(names))
+
+    def listed(self, names: tuple[str, ...]) -> cel.Expression:
+        """One CEL program giving the list of these rules' values; compiled once."""
+        program = self._lists.get(names)
+        if program is None:
+            if len(self._lists) >= _PROGRAMS:
+                self._lists.clear()
+            source = ",\n".join(f"({self._rules[name].expression}\n)" for name in names)
+            program = self._lists[names] = self._env.compile(f"[{source}]")
+        return program
 
     def _referenced(self, expression: str) -> tuple[str, ...]:
-        # For a rule beyond the Python subset, ask CEL: a fact is read when the expression does
-        # not compile without it. That handles literals, member names and macro variables.
+        # A fact is read when the expression does not compile without it. That leaves out
+        # words in string literals, member names and macro variables.
         found = []
         for fact in [*self._facts, PLATFORM]:
             if not re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", expression):
@@ -174,315 +195,80 @@ class Rules:
         return tuple(found)
 
 
-def _cel_evaluate(name: str, program: cel.Expression, types: Mapping[str, str]) -> Evaluate:
-    def evaluate(values: Values) -> bool | None:
-        try:
-            result = program.eval(data=values).value()
-        except RuntimeError as error:  # a value CEL cannot take; requests are checked before
-            raise RuleError(f"the rule of criterion '{name}' failed: {error}") from None
-        if result is True or result is False:
-            return bool(result)
-        missing = _MISSING.search(str(result))
-        if missing is not None and missing.group(1) in types and missing.group(1) not in values:
-            return None
-        detail = str(result).split(": ", 1)[-1]
-        raise RuleError(f"the rule of criterion '{name}' failed: {detail}")
-
-    return evaluate
-
-
-# The Python subset: literals, facts, `!`, `&&`, `||`, comparisons, `in [literals]`, and
-# size/contains/startsWith/endsWith on strings, all with operands of one type. CEL has already
-# checked the expression; anything outside the subset stays in CEL.
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<double>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)
-    | (?P<int>\d+)
-    | (?P<string>"[^"\\\n]*"|'[^'\\\n]*')
-    | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<op>&&|\|\||==|!=|<=|>=|[<>!()\[\],.-])
-    )""",
-    re.VERBOSE,
-)
-_COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-_METHODS: Final[dict[str, Callable[[str, str], bool]]] = {
-    "contains": operator.contains,
-    "startsWith": str.startswith,
-    "endsWith": str.endswith,
-}
-
-
-class _Unsupported(Exception):
-    """The expression is outside the Python subset."""
+_PROGRAMS: Final = 1024
+"""At most this many combined programs (or shapes of a group) are kept; then they start over."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Node:
-    type: str
-    """bool, int, double, string, or list:<type> for a list literal."""
-    run: Evaluate | None = None
-    """Gives the value or None (missing); None for a constant."""
-    value: Any = None
-    """The constant's value."""
-    fact: str | None = None
-    """The fact's name, for a bare reference to one."""
+class _Shape:
+    """How a group is evaluated for requests that give one set of facts."""
 
-    def closure(self) -> Evaluate:
-        if self.run is not None:
-            return self.run
-        value = self.value
-        return lambda values: value
+    start: tuple[bool | None, ...]
+    """The values of the rules that read only missing facts (None for the others)."""
+    together: tuple[int, ...]
+    """The rules whose facts are all given (two or more), evaluated as one CEL list."""
+    program: cel.Expression | None
+    """The CEL list of those rules, where there are two or more."""
+    each: tuple[int, ...]
+    """The rules evaluated one by one: some facts they read are given, others missing."""
 
 
-def _native(
-    expression: str, types: Mapping[str, str]
-) -> tuple[Callable[[Values], bool | None], set[str]] | None:
-    """The rule as Python closures with the facts it reads, or None outside the subset."""
-    try:
-        parser = _Parser(expression, types)
-        node = parser.parse()
-    except _Unsupported:
-        return None
-    return node.closure(), parser.reads
+class RuleGroup:
+    """Rules evaluated together for a request (the accept or the decline criteria on a platform).
 
+    The rules whose facts the request all gives run as one compiled CEL list, as no missing fact
+    can make that list an error; the others run one by one, so that CEL's commutative logic
+    decides each of them, or leaves it open. A rule none of whose facts is given reads nothing
+    from the request: CEL evaluates it once for all requests that lack those facts.
+    """
 
-class _Parser:
-    def __init__(self, expression: str, types: Mapping[str, str]) -> None:
-        self.types = types
-        self.reads: set[str] = set()
-        self.tokens: list[tuple[str, str]] = []
-        position, end = 0, len(expression.rstrip())
-        while position < end:
-            match = _TOKEN.match(expression, position)
-            if match is None or match.lastgroup is None:
-                raise _Unsupported
-            self.tokens.append((match.lastgroup, match.group(match.lastgroup)))
-            position = match.end()
-        self.position = 0
+    def __init__(self, rules: Rules, names: tuple[str, ...]) -> None:
+        self.names = names
+        """The rules, in the order of the values `evaluate` gives."""
+        self._rules = rules
+        self._shapes: dict[frozenset[str], _Shape] = {}
 
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
+    def evaluate(self, values: Values, activation: cel.Activation) -> list[bool | None]:
+        """The value of each rule for a request's values (and their activation), in order."""
+        given = frozenset(values)
+        shape = self._shapes.get(given) or self._shape(given)
+        results = list(shape.start)
+        if shape.program is not None:
+            try:
+                found = shape.program.eval(activation).plain_value()
+            except RuntimeError:
+                found = None
+            if type(found) is list:
+                for index, value in zip(shape.together, found, strict=True):
+                    results[index] = value
+            else:  # an error: one by one, to name the rule that fails
+                for index in shape.together:
+                    results[index] = self._rules.evaluate(self.names[index], values, activation)
+        for index in shape.each:
+            results[index] = self._rules.evaluate(self.names[index], values, activation)
+        return results
 
-    def take(self, text: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if token[0] == "end" or (text is not None and token[1] != text):
-            raise _Unsupported
-        self.position += 1
-        return token
-
-    def parse(self) -> _Node:
-        node = self.logic("||")
-        if self.peek()[0] != "end" or node.type != "bool":
-            raise _Unsupported
-        return node
-
-    def logic(self, op: str) -> _Node:
-        parts = [self.logic("&&") if op == "||" else self.relation()]
-        while self.peek() == ("op", op):
-            self.take()
-            parts.append(self.logic("&&") if op == "||" else self.relation())
-        return parts[0] if len(parts) == 1 else _logic(op, parts)
-
-    def relation(self) -> _Node:
-        node = self.unary()
-        while self.peek()[1] in _COMPARE or self.peek() == ("name", "in"):
-            op = self.take()[1]
-            node = _compare(op, node, self.unary())
-        return node
-
-    def unary(self) -> _Node:
-        if self.peek() == ("op", "!"):
-            self.take()
-            return _not(self.unary())
-        if self.peek() == ("op", "-"):
-            self.take()
-            kind, text = self.take()
-            if kind not in ("int", "double"):
-                raise _Unsupported
-            return _Node(kind, value=-int(text) if kind == "int" else -float(text))
-        return self.member()
-
-    def member(self) -> _Node:
-        node = self.primary()
-        while self.peek() == ("op", "."):
-            self.take()
-            name = self.take()[1]
-            self.take("(")
-            if name == "size":
-                self.take(")")
-                node = _size(node)
+    def _shape(self, given: frozenset[str]) -> _Shape:
+        start: list[bool | None] = [None] * len(self.names)
+        complete: list[int] = []
+        each: list[int] = []
+        for index, name in enumerate(self.names):
+            needs = self._rules.needs(name)
+            if given.issuperset(needs):
+                complete.append(index)
                 continue
-            method = _METHODS.get(name)
-            argument = self.logic("||")
-            self.take(")")
-            if method is None or node.type != "string" or argument.type != "string":
-                raise _Unsupported
-            node = _apply(method, node, argument)
-        return node
-
-    def primary(self) -> _Node:
-        kind, text = self.take()
-        if kind == "int":
-            return _Node("int", value=int(text))
-        if kind == "double":
-            return _Node("double", value=float(text))
-        if kind == "string":
-            return _Node("string", value=text[1:-1])
-        if kind == "name" and text in ("true", "false"):
-            return _Node("bool", value=text == "true")
-        if (kind, text) == ("name", "size") and self.peek() == ("op", "("):
-            self.take()
-            node = self.logic("||")
-            self.take(")")
-            return _size(node)
-        if kind == "name" and text in self.types:
-            self.reads.add(text)
-            return _Node(self.types[text], run=operator.methodcaller("get", text), fact=text)
-        if (kind, text) == ("op", "("):
-            node = self.logic("||")
-            self.take(")")
-            return node
-        if (kind, text) == ("op", "["):
-            items = [self.unary()]
-            while self.peek() == ("op", ","):
-                self.take()
-                items.append(self.unary())
-            self.take("]")
-            kinds = {item.type for item in items}
-            if len(kinds) != 1 or any(item.run is not None for item in items):
-                raise _Unsupported
-            return _Node(f"list:{kinds.pop()}", value=frozenset(item.value for item in items))
-        raise _Unsupported
-
-
-def _size(node: _Node) -> _Node:
-    """`size()` of a string: its length in code points, as in CEL."""
-    if node.type != "string":
-        raise _Unsupported
-    if node.run is None:
-        return _Node("int", value=len(node.value))
-    inner = node.run
-
-    def run(values: Values) -> int | None:
-        value = inner(values)
-        return None if value is None else len(value)
-
-    return _Node("int", run=run)
-
-
-def _not(node: _Node) -> _Node:
-    if node.type != "bool":
-        raise _Unsupported
-    if node.run is None:
-        return _Node("bool", value=not node.value)
-    inner = node.run
-
-    def run(values: Values) -> bool | None:
-        value = inner(values)
-        return None if value is None else not value
-
-    return _Node("bool", run=run)
-
-
-def _logic(op: str, parts: list[_Node]) -> _Node:
-    if any(part.type != "bool" for part in parts):
-        raise _Unsupported
-    # `&&` is decided by one false operand, `||` by one true one, whatever the others are.
-    decisive = op == "||"
-    if any(part.run is None and part.value is decisive for part in parts):
-        return _Node("bool", value=decisive)
-    runs = [part.run for part in parts if part.run is not None]
-    if not runs:
-        return _Node("bool", value=not decisive)
-    run = runs[-1]
-    for part in reversed(runs[:-1]):  # Kleene's && and || are associative: nest pairs
-        run = _either(part, run) if decisive else _both(part, run)
-    return _Node("bool", run=run)
-
-
-def _both(first: Evaluate, second: Evaluate) -> Evaluate:
-    def run(values: Values) -> bool | None:
-        a = first(values)
-        if a is False:
-            return False
-        b = second(values)
-        if b is False:
-            return False
-        return None if a is None or b is None else True
-
-    return run
-
-
-def _either(first: Evaluate, second: Evaluate) -> Evaluate:
-    def run(values: Values) -> bool | None:
-        a = first(values)
-        if a is True:
-            return True
-        b = second(values)
-        if b is True:
-            return True
-        return None if a is None or b is None else False
-
-    return run
-
-
-def _compare(op: str, left: _Node, right: _Node) -> _Node:
-    if op == "in":
-        if right.type != f"list:{left.type}" or right.run is not None:
-            raise _Unsupported
-        return _apply(_is_in, left, right)
-    if left.type != right.type or left.type not in ("bool", "int", "double", "string"):
-        raise _Unsupported
-    return _apply(_COMPARE[op], left, right)
-
-
-def _is_in(item: Any, items: frozenset[Any]) -> bool:
-    return item in items
-
-
-def _test_fact(function: Callable[[Any, Any], bool], name: str, constant: Any) -> Evaluate:
-    """`fact <op> literal` in one call; the commonest tests spelled out, as they are hot."""
-    if function is operator.eq:
-
-        def equal(values: Values) -> bool | None:
-            value = values.get(name)
-            return None if value is None else value == constant
-
-        return equal
-    if function is _is_in:
-
-        def is_in(values: Values) -> bool | None:
-            value = values.get(name)
-            return None if value is None else value in constant
-
-        return is_in
-
-    def test(values: Values) -> bool | None:
-        value = values.get(name)
-        return None if value is None else function(value, constant)
-
-    return test
-
-
-def _apply(function: Callable[[Any, Any], bool], left: _Node, right: _Node) -> _Node:
-    """A bool node `function(left, right)`, missing if either operand is."""
-    if left.run is None and right.run is None:
-        return _Node("bool", value=function(left.value, right.value))
-    if left.fact is not None and right.run is None:
-        return _Node("bool", run=_test_fact(function, left.fact, right.value))
-    get_first, get_second = left.closure(), right.closure()
-
-    def run(values: Values) -> bool | None:
-        a = get_first(values)
-        b = get_second(values)
-        return None if a is None or b is None else function(a, b)
-
-    return _Node("bool", run=run)
+            if given.isdisjoint(needs):
+                try:
+                    start[index] = self._rules.evaluate(name, {})
+                    continue
+                except RuleError:  # it fails whatever the request gives: let each request fail
+                    pass
+            each.append(index)
+        if len(complete) < 2:  # one rule alone is quicker than a list of one
+            complete, each = [], sorted(each + complete)
+        program = self._rules.listed(tuple(self.names[i] for i in complete)) if complete else None
+        if len(self._shapes) >= _PROGRAMS:
+            self._shapes.clear()
+        shape = _Shape(tuple(start), tuple(complete), program, tuple(each))
+        self._shapes[given] = shape
+        return shape
