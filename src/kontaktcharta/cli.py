@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import ChartaError
 
@@ -20,24 +21,29 @@ COMMANDS = {
 }
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand; given `command`, only its options are added."""
     top = argparse.ArgumentParser(
         prog="charta", description="Build and use a Kontaktcharta: your rules for contact requests."
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    top.add_argument("--version", action=_Version)
     subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_text in COMMANDS.items():
         sub = subs.add_parser(
             name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
         )
-        _module(name).add_arguments(sub)
+        if command is None or name == command:
+            _module(name).add_arguments(sub)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 failed, 2 usage)."""
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The top level takes no option with a value, so the first word is the command. Only its
+    # module is imported: a build starts without the server, the decider or the CEL runtime.
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = parser(command if command in COMMANDS else None).parse_args(argv)
     try:
         code: int = _module(args.command).run(args)
     except ChartaError as error:
@@ -51,6 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _module(name: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(f"kontaktcharta.commands.{name}")
+
+
+class _Version(argparse._VersionAction):
+    """`--version`, looked up only when asked: importlib.metadata is slow to import."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        self.version = f"%(prog)s {_version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _version() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import re
@@ -16,6 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from kontaktcharta.errors import ChartaError, Problem
+from kontaktcharta.markdown import UnsafeLink
 from kontaktcharta.model import Charta
 
 POLICY_HREF = "charta.json"
@@ -235,6 +237,7 @@ def load_words(theme: Theme, lang: str) -> dict[str, Any]:
     return {**data.get(FALLBACK_LANG, {}), **data.get(primary, {})}
 
 
+@functools.lru_cache(maxsize=16)  # each page and each language minifies the same sheets
 def minify_css(css: str) -> str:
     """Strip comments and needless whitespace, leaving quoted strings alone."""
     css = _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", css)
@@ -275,7 +278,24 @@ def _extra_page(path: Path, md: Callable[[str], str]) -> ExtraPage:
         title, body = _heading_title(body)
     if title is None:
         title = slug.replace("-", " ").capitalize()
-    return ExtraPage(slug, title, Markup(md("\n".join(body) + "\n")))
+    try:
+        return ExtraPage(slug, title, Markup(md("\n".join(body) + "\n")))
+    except UnsafeLink as error:
+        line = lines.index(_first_unsafe_line(body, md), body_start) + 1
+        raise _page_error(path, lines, line, str(error)) from None
+
+
+def _first_unsafe_line(body: list[str], md: Callable[[str], str]) -> str:
+    """The body line that ends the first unsafe link or image: the shortest failing start."""
+    good, bad = 0, len(body)  # body[:good] renders, body[:bad] does not
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        try:
+            md("\n".join(body[:middle]) + "\n")
+            good = middle
+        except UnsafeLink:
+            bad = middle
+    return body[bad - 1]
 
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[str | None, int]:
@@ -358,6 +378,15 @@ def _render(theme: Theme, overrides: Path | None, name: str, context: dict[str, 
         raise ChartaError.single(f"{theme.name}/{name}", f"template error: {error}") from None
 
 
+_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(templates: Path, overrides: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
@@ -365,13 +394,35 @@ def _environment(templates: Path, overrides: Path | None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(overrides))
     loaders.append(jinja2.FileSystemLoader(templates))
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        loader=jinja2.ChoiceLoader(loaders), bytecode_cache=_compiled_templates(), **_OPTIONS
     )
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates as an earlier build compiled them, in Jinja's own folder for that in the
+    system's temp folder: compiling them is a third of a small build's own time. An entry is
+    found by the template's file and these options, and used only for the same source."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"kontaktcharta {sorted(_OPTIONS.items())} {name}", filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:  # unreadable: compile as if there were no cache
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # a full or read-only disk costs the next build time
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):  # no safe temp folder: compile every time
+        return None
 
 
 def forget_templates() -> None:

@@ -1,0 +1,70 @@
+"""`charta serve`: build, serve on 127.0.0.1 and reload the browser on every change."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The server's options; `--config`, `--out` and `--theme` are the build's."""
+    parser.add_argument(
+        "--config",
+        default="charta.yaml",
+        metavar="FILE",
+        help="the charta to build (default: charta.yaml)",
+    )
+    parser.add_argument(
+        "--out", default="output", metavar="DIR", help="where the site goes (default: output)"
+    )
+    parser.add_argument(
+        "--theme",
+        default="default",
+        metavar="NAME",
+        help="a folder of themes/ or a built-in theme (default: default)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        default=8000,
+        type=_port,
+        help="the port; when in use, the next free one (default: 8000; 0: any)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C; a failed build shows in the browser and does not stop the server."""
+    import asyncio
+
+    # Here, so that the build and the other commands start without tornado and livereload.
+    try:
+        from ..serve import Live, ServeError, exposure_warning, serve
+    except ModuleNotFoundError as error:
+        if error.name != "inotify_simple":
+            raise
+        print("charta serve needs Linux: it watches the files through inotify", file=sys.stderr)
+        return 1
+
+    warning = exposure_warning(args.host)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    live = Live(Path(args.config), Path(args.out), args.theme, args.config)
+    try:
+        asyncio.run(serve(live, args.host, args.port))
+    except ServeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\nStopped serving {args.out}/", flush=True)
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r} (0 to 65535)")
+    return int(text)

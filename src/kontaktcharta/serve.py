@@ -1,0 +1,431 @@
+"""`charta serve`: rebuild on each change, serve output/, reload the browser, show errors."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import json
+import mimetypes
+import socket
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import Watcher as LivereloadWatcher
+from tornado import httpserver, httputil, web, websocket
+
+from . import page as pages
+from .build import build
+from .errors import ChartaError, Problem
+from .watch import Watcher
+
+QUIET = 0.02
+"""Seconds without a change that end a burst: an editor's save is a burst far shorter than this."""
+LONGEST_WAIT = 0.25
+"""Seconds after a burst's first change by which it is built however long the burst goes on."""
+PORT_TRIES = 10
+"""How many ports from the one asked for are tried before giving up."""
+_FULL_RELOAD = "*"  # a path that names no stylesheet or image, so livereload.js reloads the page
+
+
+class ServeError(Exception):
+    """A reason the server cannot start, said in one line."""
+
+
+@dataclass
+class Live:
+    """What is served: the sources, the output folder and how the latest build went."""
+
+    config: Path
+    """The charta file; its folder holds `site_src/`."""
+    out: Path
+    """The output folder, written only by good builds."""
+    theme: str
+    """The theme's name, as given to `--theme`."""
+    shown: str
+    """The charta file as the user named it, for messages."""
+    generation: int = 0
+    """Builds so far; each served page carries it, so a page from an older build reloads."""
+    error: ChartaError | None = None
+    """Why the latest build failed; None while it is good."""
+    warnings: tuple[str, ...] = ()
+    """The latest good build's warnings, said again only when they change."""
+
+    def rebuild(self, changed: Sequence[Path] = ()) -> None:
+        """Build; write the output if the build is good, else keep the error for the browser."""
+        if any("templates" in path.parts for path in changed):
+            pages.forget_templates()
+        try:
+            # The build command's own function: output/ holds what `charta build` writes.
+            site, seconds = build(self.config, self.out, self.theme, self.shown)
+        except ChartaError as error:
+            self._failed(error)
+        except Exception as error:  # a bug in the build must not take the server down
+            traceback.print_exc()
+            self._failed(ChartaError.single(self.shown, f"the build crashed: {error!r}"))
+        else:
+            self.error = None
+            why = f" after a change to {_shown(changed[0], self.config.parent)}" if changed else ""
+            verb = "Rebuilt" if self.generation else "Built"
+            print(f"{verb} {self.out}/ in {seconds:.2f} s{why}", flush=True)
+            if site.warnings != self.warnings:
+                for warning in site.warnings:
+                    print(f"warning: {warning}", file=sys.stderr, flush=True)
+            self.warnings = site.warnings
+        self.generation += 1
+
+    def _failed(self, error: ChartaError) -> None:
+        self.error = error
+        print(error.format(), file=sys.stderr, flush=True)
+        print(
+            f"Build failed; the browser shows the error and {self.out}/ keeps the last good build",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _shown(path: Path, project: Path) -> str:
+    project = project.absolute()
+    return str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
+
+
+def error_page(error: ChartaError) -> str:
+    """The page served in place of every page of the site while the build fails."""
+    count = len(error.problems)
+    heading = "The charta has a mistake" if count == 1 else f"The charta has {count} mistakes"
+    problems = "\n".join(_problem(p) for p in error.problems)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Build failed \N{EN DASH} Kontaktcharta</title>
+<style>{_ERROR_CSS}</style>
+</head>
+<body>
+<main>
+<h1>{heading}</h1>
+<p>The build failed, so this page stands in for the charta; the files on disk are still those
+of the last good build. Fix the mistake and save: the page comes back by itself.</p>
+{problems}
+</main>
+</body>
+</html>
+"""
+
+
+def _problem(problem: Problem) -> str:
+    where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+    path = f"<code>{escape(problem.path)}</code>: " if problem.path else ""
+    source = ""
+    if problem.source:
+        text = escape(problem.source.replace("\t", " "))
+        caret = " " * max(problem.column - 1, 0) + "^"
+        source = f'\n<pre><code>{text}\n<span class="caret">{caret}</span></code></pre>'
+    return (
+        f'<section class="problem">\n<h2><code>{escape(where)}</code></h2>\n'
+        f"<p>{path}{escape(problem.message)}</p>{source}\n</section>"
+    )
+
+
+_ERROR_CSS = (
+    "body{margin:0;font:1.05rem/1.5 system-ui,sans-serif;background:Canvas;color:CanvasText}"
+    "main{max-width:48rem;margin:0 auto;padding:2rem 1rem}"
+    "h1{margin-top:0;color:#b3261e;font-size:1.6rem}"
+    "h2{margin:0 0 .25rem;font-size:1rem}"
+    ".problem{border-left:.3rem solid #b3261e;padding:.5rem 1rem;margin:1.5rem 0;"
+    "background:color-mix(in srgb,#b3261e 8%,Canvas)}"
+    "pre{overflow-x:auto;margin:.5rem 0 0;font-size:.95rem}"
+    ".caret{color:#b3261e;font-weight:bold}"
+    "@media (prefers-color-scheme:dark){h1,.caret{color:#ffb4ab}.problem{border-color:#ffb4ab}}"
+)
+
+
+def reload_script(generation: int) -> bytes:
+    """The script a served page gets: livereload.js, told which build the page comes from."""
+    # livereload.js sends its plugins' versions when it connects; this "plugin" carries the
+    # generation, so a page that was loading while its reload was sent still gets reloaded.
+    return (
+        "<script>window.LiveReloadPluginCharta=Object.assign(function(){},"
+        f'{{identifier:"charta",version:"{generation}"}});'
+        "(function(){var s=document.createElement('script'),l=window.location;"
+        "var p=l.port||(l.protocol=='https:'?443:80);"
+        "s.src='/livereload.js?host='+l.hostname+'&port='+p;"
+        "document.head.appendChild(s)})();</script>"
+    ).encode()
+
+
+def inject(page: bytes, script: bytes) -> bytes:
+    """`page` with `script` before its `</head>`, else at its end; for serving, never for files."""
+    at = page.lower().find(b"</head>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def site_file(root: Path, url_path: str) -> Path:
+    """The file or folder `url_path` names inside `root`: 403 outside it, 404 where missing."""
+    base = root.resolve()
+    try:
+        found = base.joinpath(*_parts(url_path)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise web.HTTPError(404) from None
+    if not found.is_relative_to(base):  # a symlink that points out of the output folder
+        raise web.HTTPError(403)
+    return found
+
+
+def _parts(url_path: str) -> list[str]:
+    """The path's segments, decoded; 403 for any that could climb out of the folder."""
+    parts = unquote(url_path).split("/")
+    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
+        raise web.HTTPError(403)
+    return [part for part in parts if part]
+
+
+def _page_name(url_path: str) -> str:
+    return url_path + "index.html" if url_path.endswith("/") else url_path
+
+
+class _Site(web.RequestHandler):
+    """Serves the output folder with the reload script in its pages, or the error page."""
+
+    def initialize(self, live: Live, local: bool) -> None:
+        self.live = live
+        self.local = local
+
+    def prepare(self) -> None:
+        # Bound to this machine, answer only its own names: another name is a DNS-rebinding page.
+        host, _ = httputil.split_host_and_port(self.request.host.lower())
+        if self.local and not is_loopback(host):
+            raise web.HTTPError(403)
+
+    def get(self) -> None:
+        path = self.request.path
+        parts = _parts(path)
+        if self.live.error is not None and _page_name(path).endswith(".html"):
+            self._send(500, error_page(self.live.error).encode(), "text/html")
+            return
+        found = site_file(self.live.out, path)
+        if found.is_dir():
+            if not path.endswith("/"):
+                self.redirect("/" + "".join(f"{part}/" for part in parts))
+                return
+            found = site_file(self.live.out, path + "index.html")
+        if not found.is_file():
+            raise web.HTTPError(404)
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        self._send(200, found.read_bytes(), kind)
+
+    def head(self) -> None:
+        self.get()
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        title = f"{status_code} {escape(self._reason)}"
+        page = f"<!doctype html><html lang=en><head><title>{title}</title></head><h1>{title}</h1>"
+        self._send(status_code, page.encode(), "text/html")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
+        if kind == "text/html":
+            data = inject(data, reload_script(self.live.generation))
+        if kind.startswith("text/"):
+            kind += "; charset=utf-8"
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(data)
+
+
+def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
+    class Reload(LiveReloadHandler):  # type: ignore[misc]
+        """livereload's socket, one class per server: checks the origin, drops no reload."""
+
+        waiters: set[Any] = set()  # noqa: RUF012 - livereload keeps its connections here
+        watcher = hook
+        live_css = False
+
+        def check_origin(self, origin: str) -> bool:
+            return bool(websocket.WebSocketHandler.check_origin(self, origin))
+
+        @classmethod
+        def poll_tasks(cls) -> None:
+            # livereload ignores a change within 3 s of the last reload; every change counts here.
+            changed, _ = cls.watcher.examine()
+            if changed:
+                cls.reload_waiters(_FULL_RELOAD)
+
+        def on_message(self, message: str) -> None:
+            data = json.loads(message)
+            if not isinstance(data, dict) or data.get("command") != "info":
+                super().on_message(message)  # livereload's handshake
+                return
+            # livereload files connections in its own class's set; this server keeps its own.
+            self.waiters.add(self)
+            plugins = data.get("plugins")
+            shown = plugins.get("charta", {}).get("version") if isinstance(plugins, dict) else None
+            if shown != str(live.generation):
+                self.send_message({"command": "reload", "path": _FULL_RELOAD, "liveCSS": False})
+
+        def on_close(self) -> None:
+            self.waiters.discard(self)
+
+    return Reload
+
+
+class _Hook(LivereloadWatcher):  # type: ignore[misc]
+    """livereload's watcher hook fed by inotify: no polling, one rebuild per burst of changes."""
+
+    def __init__(self, watcher: Watcher, rebuild: Callable[[Sequence[Path]], None]) -> None:
+        super().__init__()
+        self._watcher = watcher
+        self._rebuild = rebuild
+        self._pending: dict[Path, None] = {}
+        self._first = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Call livereload's `callback` after each burst of changes; True: it need not poll."""
+        self._loop = loop = asyncio.get_running_loop()
+        loop.add_reader(self._watcher.fileno(), self._readable, loop, callback)
+        return True
+
+    def examine(self) -> tuple[str | None, None]:
+        """Rebuild for the changes of the burst; livereload reloads the pages after it."""
+        changed, self._pending, self._timer = list(self._pending), {}, None
+        self.filepath = str(changed[0]) if changed else None
+        if changed:
+            self._rebuild(changed)
+        return self.filepath, None
+
+    def close(self) -> None:
+        """Stop watching."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._loop is not None:
+            self._loop.remove_reader(self._watcher.fileno())
+        self._watcher.close()
+
+    def _readable(self, loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
+        changed = self._watcher.read()
+        if not changed:
+            return
+        now = loop.time()
+        if not self._pending:
+            self._first = now
+        self._pending.update(dict.fromkeys(changed))
+        if self._timer is not None:
+            self._timer.cancel()
+        delay = min(QUIET, max(self._first + LONGEST_WAIT - now, 0.0))
+        self._timer = loop.call_later(delay, callback)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (`localhost`, `127.0.0.1`, `::1`)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to tell the user when `--host` lets other machines see the site."""
+    if is_loopback(host):
+        return None
+    return (
+        f"--host {host} lets other machines on the network see this site and its unpublished "
+        "changes; leave --host out to keep it on this machine"
+    )
+
+
+def bind(host: str, port: int) -> tuple[list[socket.socket], int]:
+    """Listen on `port`, else on the next free one (said on screen); port 0 takes any free one."""
+    last = port + (PORT_TRIES - 1 if port else 0)
+    for candidate in range(port, last + 1):
+        try:
+            sockets = _listen(host, candidate)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                continue
+            raise ServeError(f"Cannot serve on {host}:{port}: {error.strerror}") from None
+        bound: int = sockets[0].getsockname()[1]
+        if candidate != port:
+            print(f"Port {port} is in use; serving on {bound} instead", flush=True)
+        return sockets, bound
+    raise ServeError(f"Ports {port} to {last} are all in use; choose a free one with --port")
+
+
+def _listen(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets for each address of `host` (both of `localhost`), closed on failure."""
+    sockets: list[socket.socket] = []
+    addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(addresses):
+            listener = socket.socket(family, kind, proto)
+            sockets.append(listener)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if sockets[0] is not listener:  # port 0: every address gets the first one's port
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            listener.bind(address)
+            listener.listen(128)
+            listener.setblocking(False)
+    except OSError:
+        for listener in sockets:
+            listener.close()
+        raise
+    return sockets
+
+
+def url(host: str, port: int) -> str:
+    """The address the site is served at."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+async def serve(
+    live: Live,
+    host: str,
+    port: int,
+    stop: asyncio.Event | None = None,
+    ready: Callable[[int], None] | None = None,
+) -> None:
+    """Build, serve and rebuild on every change until `stop` is set or the task is cancelled."""
+    project = live.config.parent
+    theme = pages.find_theme(live.theme, project)
+    sockets, port = bind(host, port)
+    # Watching starts before the first build, so that a change made during it is not missed.
+    watcher = Watcher([live.config], [project / "site_src", theme.folder], live.out)
+    live.rebuild()
+    hook = _Hook(watcher, live.rebuild)
+    reload = _reload_handler(live, hook)
+    app = web.Application(
+        [
+            (r"/livereload", reload),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/.*", _Site, {"live": live, "local": is_loopback(host)}),
+        ],
+        log_function=lambda handler: None,
+    )
+    server = httpserver.HTTPServer(app)
+    server.add_sockets(sockets)
+    hook.start(reload.poll_tasks)
+    print(f"Serving {live.out}/ on {url(host, port)} — Ctrl-C stops", flush=True)
+    if ready is not None:
+        ready(port)
+    try:
+        await (stop or asyncio.Event()).wait()
+    finally:
+        hook.close()
+        server.stop()
+        for waiter in list(reload.waiters):
+            waiter.close()
+        await server.close_all_connections()

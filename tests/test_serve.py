@@ -1,0 +1,622 @@
+"""`charta serve`: rebuilds on each save, reloads the browser, shows errors, serves nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from tornado import websocket
+
+import browser
+from kontaktcharta import serve
+from kontaktcharta.cli import main
+from kontaktcharta.errors import ChartaError, Problem
+from kontaktcharta.watch import Watcher
+
+CRITERION = "keiner der Gründe oben zutrifft"
+"""A criterion's text in the example charta, plain text on the page."""
+BROKEN = "keiner: der Gründe"
+"""The same line made invalid YAML (a second `:`), reported on its own line."""
+SETTLE = 1.0
+"""Seconds to wait for a rebuild or a reload that must not come."""
+PROTOCOL = "http://livereload.com/protocols/official-7"
+EDITOR_PAUSE = 0.003
+"""Seconds between the steps of an editor's save: more than nothing, far less than a human."""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the example site: charta.yaml and site_src/."""
+    shutil.copy(browser.ROOT / "charta.yaml", tmp_path / "charta.yaml")
+    shutil.copytree(browser.ROOT / "site_src", tmp_path / "site_src")
+    return tmp_path
+
+
+def editor_save(path: Path, text: str) -> None:
+    """Save as editors do: write a temporary file, rename it over the old one, write it again."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    for line in ("\n", "# saved\n"):
+        time.sleep(EDITOR_PAUSE)
+        with path.open("a", encoding="utf-8") as file:
+            file.write(line)
+
+
+def line_of(text: str, part: str) -> int:
+    """The 1-based number of the first line of `text` that holds `part`."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if part in line)
+
+
+# In-process server
+
+
+@dataclass
+class Served:
+    """A server running in a thread of this process."""
+
+    live: serve.Live
+    """Its build state."""
+    port: int
+    """The port it listens on, at 127.0.0.1."""
+
+    def get(self, path: str, **headers: str) -> tuple[int, bytes]:
+        """Request `path` exactly as written (no normalising); return the status and the body."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def wait_for_builds(self, count: int, timeout: float = 20) -> None:
+        """Wait until the server has built `count` times."""
+        deadline = time.monotonic() + timeout
+        while self.live.generation < count:
+            assert time.monotonic() < deadline, f"built {self.live.generation} times, not {count}"
+            time.sleep(0.01)
+
+
+@contextlib.contextmanager
+def running(project: Path, port: int = 0) -> Iterator[Served]:
+    """Serve `project` on 127.0.0.1 in a thread until the block ends."""
+    live = serve.Live(project / "charta.yaml", project / "output", "default", "charta.yaml")
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    started: queue.Queue[int | BaseException] = queue.Queue()
+
+    def run() -> None:
+        try:
+            loop.run_until_complete(serve.serve(live, "127.0.0.1", port, stop, started.put))
+        except BaseException as error:
+            started.put(error)
+
+    thread = threading.Thread(target=run, name="charta serve")
+    thread.start()
+    try:
+        outcome = started.get(timeout=30)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        yield Served(live, outcome)
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=30)
+        loop.close()
+        assert not thread.is_alive(), "the server did not stop"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# The error page
+
+
+class _Text(HTMLParser):
+    """The text of each element with a given tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.texts: dict[str, list[str]] = {}
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.stack.append(tag)
+        self.texts.setdefault(tag, []).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        for tag in set(self.stack):
+            self.texts[tag][-1] += data
+
+
+def parse(page: str | bytes) -> _Text:
+    """Parse a page into the text of its elements."""
+    parser = _Text()
+    parser.feed(page.decode() if isinstance(page, bytes) else page)
+    return parser
+
+
+def test_error_page_shows_each_problem_with_place_message_and_source() -> None:
+    error = ChartaError(
+        [
+            Problem(
+                "charta.yaml",
+                12,
+                9,
+                "decline.criteria[1].when",
+                "unknown fact <b>x</b>",
+                "    when:\tx <b>",
+            ),
+            Problem("site_src/pages/impressum.md", 0, 0, "", "cannot read"),
+        ]
+    )
+    page = parse(serve.error_page(error))
+    assert page.texts["title"] == ["Build failed – Kontaktcharta"]
+    assert page.texts["h1"] == ["The charta has 2 mistakes"]
+    assert page.texts["h2"] == ["charta.yaml:12:9", "site_src/pages/impressum.md"]
+    assert "decline.criteria[1].when: unknown fact <b>x</b>" in page.texts["p"]
+    assert page.texts["pre"] == ["    when: x <b>\n        ^"]  # the caret under column 9
+    assert "b" not in page.tags, "the user's text must be escaped, not markup"
+    assert "style" in page.tags
+
+
+def test_one_problem_is_one_mistake() -> None:
+    page = parse(serve.error_page(ChartaError.single("charta.yaml", "not found")))
+    assert page.texts["h1"] == ["The charta has a mistake"]
+    assert "pre" not in page.texts
+
+
+def test_reload_script_goes_before_the_end_of_head_or_at_the_end() -> None:
+    script = serve.reload_script(7)
+    assert serve.inject(b"<html><head><title>t</title></HEAD><body>", script) == (
+        b"<html><head><title>t</title>" + script + b"</HEAD><body>"
+    )
+    assert serve.inject(b"<p>no head</p>", script) == b"<p>no head</p>" + script
+    assert b'version:"7"' in script and b"/livereload.js?" in script
+
+
+# The server in-process
+
+
+def test_served_pages_get_the_reload_script_and_written_files_equal_build_s(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    config = project / "charta.yaml"
+    with running(project) as served:
+        assert main(["build", "--config", str(config), "--out", str(project / "built"), "-q"]) == 0
+        assert tree(project / "output") == tree(project / "built")
+        status, body = served.get("/")
+        assert status == 200
+        assert b"/livereload.js?" in body
+        assert (
+            body.replace(serve.reload_script(served.live.generation), b"")
+            == (project / "output" / "index.html").read_bytes()
+        )
+        assert b"livereload" not in (project / "output" / "index.html").read_bytes()
+        assert served.get("/charta.json")[1] == (project / "output" / "charta.json").read_bytes()
+
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, "kein Grund passt"))
+        served.wait_for_builds(2)
+        assert main(["build", "--config", str(config), "--out", str(project / "built"), "-q"]) == 0
+        assert "kein Grund passt" in (project / "output" / "index.html").read_text("utf-8")
+        assert tree(project / "output") == tree(project / "built")
+
+
+def test_an_editor_s_save_gives_exactly_one_rebuild(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "charta.yaml"
+    with running(project) as served:
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, "kein Grund passt"))
+        served.wait_for_builds(2)
+        time.sleep(SETTLE)
+        assert served.live.generation == 2
+    rebuilt = [line for line in capsys.readouterr().out.splitlines() if "Rebuilt" in line]
+    assert len(rebuilt) == 1
+    assert re.fullmatch(
+        r"Rebuilt output/ in \d+\.\d\d s after a change to charta\.yaml",
+        rebuilt[0].replace(str(project / "output"), "output"),
+    )
+
+
+def test_changes_to_the_output_rebuild_nothing(project: Path) -> None:
+    with running(project) as served:
+        (project / "output" / "extra.txt").write_text("x")
+        (project / ".output-new-x").mkdir()
+        (project / "notes.txt").write_text("not a source")
+        time.sleep(SETTLE)
+        assert served.live.generation == 1
+        (project / "site_src" / "static" / "new").mkdir(parents=True)
+        time.sleep(0.2)
+        (project / "site_src" / "static" / "new" / "hello.txt").write_text("hello")
+        served.wait_for_builds(3)  # one for the folder, one for the file in it
+        assert served.get("/new/hello.txt") == (200, b"hello")
+
+
+def test_a_broken_charta_shows_the_error_keeps_output_and_recovers(project: Path) -> None:
+    config = project / "charta.yaml"
+    good = config.read_text("utf-8")
+    broken = good.replace(CRITERION, BROKEN)
+    with running(project) as served:
+        before = tree(project / "output")
+        editor_save(config, broken)
+        served.wait_for_builds(2)
+        status, body = served.get("/")
+        assert status == 500
+        page = parse(body)
+        assert f"charta.yaml:{line_of(broken, BROKEN)}:" in page.texts["h2"][0]
+        assert BROKEN in page.texts["pre"][0]
+        assert b"/livereload.js?" in body, "the error page must reload when the charta is fixed"
+        assert served.get("/impressum.html")[0] == 500
+        assert served.get("/charta.json") == (200, before["charta.json"])
+        assert tree(project / "output") == before
+
+        editor_save(config, good)
+        served.wait_for_builds(3)
+        status, body = served.get("/")
+        assert status == 200
+        assert CRITERION in body.decode()
+
+
+def test_a_template_added_while_serving_is_used_and_its_removal_too(project: Path) -> None:
+    override = project / "site_src" / "templates" / "page.html"
+    theme = (browser.ROOT / "themes" / "default" / "templates" / "page.html").read_text("utf-8")
+    marked = theme.replace("{% block main %}", "{% block main %}<p>Eigene Vorlage</p>", 1)
+    assert marked != theme
+    with running(project) as served:
+        override.write_text(marked)
+        served.wait_for_builds(2)
+        assert b"Eigene Vorlage" in served.get("/impressum.html")[1]
+        override.unlink()
+        served.wait_for_builds(3)
+        assert b"Eigene Vorlage" not in served.get("/impressum.html")[1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../charta.yaml",
+        "/%2e%2e/charta.yaml",
+        "/%2E%2E/%2E%2E/charta.yaml",
+        "/..%2fcharta.yaml",
+        "/.%2e/charta.yaml",
+        "/link/charta.yaml",
+        "/leak.yaml",
+        "/..\\charta.yaml",
+    ],
+)
+def test_nothing_outside_the_output_is_served(project: Path, path: str) -> None:
+    with running(project) as served:
+        (project / "output" / "link").symlink_to(project)
+        (project / "output" / "leak.yaml").symlink_to(project / "charta.yaml")
+        status, body = served.get(path)
+    assert status in (403, 404)
+    assert b"Erika" not in body
+
+
+def test_a_page_asked_for_by_another_host_name_is_refused(project: Path) -> None:
+    with running(project) as served:
+        assert served.get("/", Host="attacker.example")[0] == 403
+        assert served.get("/", Host=f"localhost:{served.port}")[0] == 200
+
+
+def test_a_port_in_use_moves_to_the_next_and_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with running(project, port) as served:
+            assert served.port != port
+            assert served.get("/")[0] == 200
+    out = capsys.readouterr().out
+    assert f"Port {port} is in use; serving on {served.port} instead\n" in out
+    assert f"Serving {project / 'output'}/ on http://127.0.0.1:{served.port}/ — Ctrl-C stops" in out
+
+
+def _taken_ports(count: int) -> list[socket.socket]:
+    """Listening sockets on `count` consecutive ports of 127.0.0.1."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65536:
+            continue
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                taken = socket.socket()
+                sockets.append(taken)
+                taken.bind(("127.0.0.1", port))
+                taken.listen()
+            return sockets
+        except OSError:
+            for taken in sockets:
+                taken.close()
+    pytest.fail(f"found no {count} free consecutive ports")
+
+
+def test_when_every_port_tried_is_in_use_serve_says_so_and_fails(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    taken = _taken_ports(serve.PORT_TRIES)
+    first = taken[0].getsockname()[1]
+    try:
+        assert main(["serve", "--port", str(first)]) == 1
+    finally:
+        for port in taken:
+            port.close()
+    assert capsys.readouterr().err == (
+        f"Ports {first} to {first + 9} are all in use; choose a free one with --port\n"
+    )
+
+
+def test_a_host_open_to_the_network_is_warned_about(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    # 192.0.2.1 is reserved for documentation: no machine has it, so nothing is ever served.
+    assert main(["serve", "--host", "192.0.2.1", "--port", "8000"]) == 1
+    assert capsys.readouterr().err == (
+        "warning: --host 192.0.2.1 lets other machines on the network see this site and its "
+        "unpublished changes; leave --host out to keep it on this machine\n"
+        "Cannot serve on 192.0.2.1:8000: Cannot assign requested address\n"
+    )
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert serve.exposure_warning(host) is None
+    assert serve.exposure_warning("0.0.0.0") is not None
+
+
+async def _connect(port: int, version: str) -> websocket.WebSocketClientConnection:
+    """A livereload.js-like client that says it shows the build `version`."""
+    client = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    await client.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
+    assert json.loads(await client.read_message() or "")["command"] == "hello"
+    info = {"command": "info", "plugins": {"charta": {"version": version}}, "url": "x"}
+    await client.write_message(json.dumps(info))
+    return client
+
+
+async def _close(client: websocket.WebSocketClientConnection) -> None:
+    """Close the connection and wait until it is closed."""
+    client.close()
+    async with asyncio.timeout(10):
+        while await client.read_message() is not None:
+            pass
+
+
+async def _reloads(client: websocket.WebSocketClientConnection, seconds: float) -> int:
+    """How many reloads the client gets within `seconds`."""
+    count = 0
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while True:
+                message = json.loads(await client.read_message() or "{}")
+                count += message.get("command") == "reload"
+    return count
+
+
+def test_a_page_from_an_older_build_is_reloaded_when_it_connects(project: Path) -> None:
+    async def check(port: int, current: int) -> tuple[int, int]:
+        old, new = await _connect(port, str(current - 1)), await _connect(port, str(current))
+        counts = await _reloads(old, SETTLE), await _reloads(new, SETTLE)
+        await _close(old)
+        await _close(new)
+        return counts
+
+    with running(project) as served:
+        assert asyncio.run(check(served.port, served.live.generation)) == (1, 0)
+
+
+def test_no_reload_is_dropped_however_close_the_saves(project: Path) -> None:
+    config = project / "charta.yaml"
+    text = config.read_text("utf-8")
+
+    async def check(served: Served) -> int:
+        client = await _connect(served.port, str(served.live.generation))
+        for i in range(3):
+            editor_save(config, text.replace(CRITERION, f"Grund {i}"))
+            await asyncio.to_thread(served.wait_for_builds, 2 + i)
+        count = await _reloads(client, SETTLE)
+        await _close(client)
+        return count
+
+    with running(project) as served:
+        assert asyncio.run(check(served)) == 3  # livereload alone sends one in 3 s
+
+
+def test_a_socket_from_another_site_is_refused(project: Path) -> None:
+    handshake = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    with running(project) as served:
+        assert served.get("/livereload", **handshake)[0] == 101
+        refused = served.get("/livereload", Origin="https://attacker.example", **handshake)
+        assert refused[0] == 403
+
+
+def test_without_inotify_serve_says_it_needs_linux(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "inotify_simple", None)  # as where it cannot be installed
+    monkeypatch.delitem(sys.modules, "kontaktcharta.serve")
+    monkeypatch.delitem(sys.modules, "kontaktcharta.watch")
+    assert main(["serve"]) == 1
+    assert capsys.readouterr().err == (
+        "charta serve needs Linux: it watches the files through inotify\n"
+    )
+
+
+# The watcher
+
+
+def test_the_watcher_reports_saves_by_rename_and_new_folders_but_not_the_output(
+    tmp_path: Path,
+) -> None:
+    config, sources, out = tmp_path / "charta.yaml", tmp_path / "site_src", tmp_path / "output"
+    config.write_text("a")
+    out.mkdir()
+    watcher = Watcher([config], [sources], out)
+
+    def changes() -> list[Path]:
+        time.sleep(0.05)
+        return watcher.read()
+
+    try:
+        (tmp_path / ".charta.yaml.tmp").write_text("b")
+        os.replace(tmp_path / ".charta.yaml.tmp", config)
+        assert changes() == [config]
+        (out / "index.html").write_text("x")
+        (tmp_path / ".output-new-1").mkdir()
+        assert changes() == []
+        (sources / "static").mkdir(parents=True)
+        assert changes() == [sources]  # what is in it is built with it
+        (sources / "static" / "a.css").write_text("x")
+        assert changes() == [sources / "static" / "a.css"]
+    finally:
+        watcher.close()
+
+
+def test_an_output_inside_a_watched_folder_is_still_not_watched(tmp_path: Path) -> None:
+    sources = tmp_path / "site_src"
+    out = sources / "public"
+    out.mkdir(parents=True)
+    watcher = Watcher([tmp_path / "charta.yaml"], [sources], out)
+    try:
+        (out / "index.html").write_text("x")
+        (sources / ".public-new-1").mkdir()
+        (sources / ".public-new-1" / "index.html").write_text("x")
+        (sources / "page.md").write_text("x")
+        time.sleep(0.05)
+        assert watcher.read() == [sources / "page.md"]
+    finally:
+        watcher.close()
+
+
+# In Chromium, through the real command
+
+
+@dataclass
+class Command:
+    """`charta serve` running as its own process."""
+
+    process: subprocess.Popen[str]
+    """The process, whose output is read by `lines`."""
+    url: str
+    """Where it serves."""
+    lines: list[str]
+    """What it printed, stdout and stderr in order, as far as read."""
+    reader: threading.Thread
+    """Reads the output into `lines` until the process closes it."""
+
+
+@pytest.fixture
+def command(project: Path) -> Iterator[Command]:
+    """`python -m kontaktcharta serve --port 0` in the project; stopped by its PID after."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "kontaktcharta", "serve", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        lines: list[str] = []
+        found: queue.Queue[str] = queue.Queue()
+
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                match = re.search(r"on (http://127\.0\.0\.1:\d+/) ", line)
+                if match:
+                    found.put(match.group(1))
+            found.put("")
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            url = found.get(timeout=60)
+            assert url, "".join(lines)
+            yield Command(process, url, lines, reader)
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            reader.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_the_browser_follows_saves_errors_and_fixes(
+    project: Path, command: Command, page: Page
+) -> None:
+    config = project / "charta.yaml"
+    good = config.read_text("utf-8")
+    page.goto(command.url)
+    expect(page.get_by_text(CRITERION)).to_be_visible()
+
+    changed = good.replace(CRITERION, "keiner der hier genannten Gründe zutrifft")
+    editor_save(config, changed)
+    expect(page.get_by_text("keiner der hier genannten Gründe zutrifft")).to_be_visible()
+
+    broken = good.replace(CRITERION, BROKEN)
+    editor_save(config, broken)
+    expect(page.locator("h1")).to_have_text("The charta has a mistake")
+    line = line_of(broken, BROKEN)
+    expect(page.locator("h2")).to_contain_text(f"charta.yaml:{line}:")
+    expect(page.locator("pre")).to_contain_text(BROKEN)
+
+    editor_save(config, good)
+    expect(page.get_by_text(CRITERION)).to_be_visible()
+    expect(page.locator("h1")).not_to_have_text("The charta has a mistake")
+
+
+@pytest.mark.browser
+def test_ctrl_c_stops_cleanly(command: Command, page: Page) -> None:
+    page.goto(command.url)  # a connected browser must not hold the server up
+    expect(page.get_by_text(CRITERION)).to_be_visible()
+    command.process.send_signal(signal.SIGINT)
+    assert command.process.wait(timeout=10) == 0
+    command.reader.join(timeout=10)
+    printed = "".join(command.lines)
+    assert "Traceback" not in printed
+    assert printed.endswith("\nStopped serving output/\n")
