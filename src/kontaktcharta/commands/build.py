@@ -9,6 +9,14 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The build's options."""
+    add_site_arguments(parser)
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="print errors only, no warnings and no summary"
+    )
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to build from and to: shared by `build` and `serve`."""
     parser.add_argument(
         "--config",
         default="charta.yaml",
@@ -23,9 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="default",
         metavar="NAME",
         help="a folder of themes/ or a built-in theme (default: default)",
-    )
-    parser.add_argument(
-        "--quiet", "-q", action="store_true", help="print errors only, no warnings and no summary"
     )
 
 

@@ -6,24 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .build import add_site_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The server's options; `--config`, `--out` and `--theme` are the build's."""
-    parser.add_argument(
-        "--config",
-        default="charta.yaml",
-        metavar="FILE",
-        help="the charta to build (default: charta.yaml)",
-    )
-    parser.add_argument(
-        "--out", default="output", metavar="DIR", help="where the site goes (default: output)"
-    )
-    parser.add_argument(
-        "--theme",
-        default="default",
-        metavar="NAME",
-        help="a folder of themes/ or a built-in theme (default: default)",
-    )
+    add_site_arguments(parser)
     parser.add_argument(
         "--host",
         default="127.0.0.1",
