@@ -291,6 +291,7 @@ def test_a_broken_charta_shows_the_error_keeps_output_and_recovers(project: Path
 
 def test_a_template_added_while_serving_is_used_and_its_removal_too(project: Path) -> None:
     override = project / "site_src" / "templates" / "page.html"
+    override.parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty folders
     theme = (browser.ROOT / "themes" / "default" / "templates" / "page.html").read_text("utf-8")
     marked = theme.replace("{% block main %}", "{% block main %}<p>Eigene Vorlage</p>", 1)
     assert marked != theme
