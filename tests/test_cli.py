@@ -198,3 +198,29 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for command in COMMANDS:
         assert f"`charta {command}" in readme, command
+
+
+def test_build_imports_no_server_and_no_test_tools(site: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from kontaktcharta.cli import main; main(['build', '--quiet']); "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "kontaktcharta" in loaded and "jinja2" in loaded
+    for heavy in (
+        "livereload",
+        "tornado",
+        "inotify_simple",
+        "pytest",
+        "jsonschema",
+        "playwright",
+        "hypothesis",
+        "asyncio",
+        "http",
+    ):
+        assert heavy not in loaded, heavy
