@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -102,7 +101,7 @@ class Reader:
         if key.kind == "map":
             return self.map(node, path, key)
         if not isinstance(node, yaml.ScalarNode):
-            self.wrong(node, path, key.kind)
+            self.wrong(node, path, key.kind, f"found {_describe(node)}, expected {_expected(key)}")
             return None
         return getattr(self, f"read_{key.kind}")(node, path, key)
 
@@ -140,13 +139,11 @@ class Reader:
         for name, key in keys.items():
             if key.required and name not in seen:
                 where = f"{path}.{name}" if path else name
-                self.problem(
-                    node, where, f"required key is missing (expected {EXPECTED[key.kind]})"
-                )
+                self.problem(node, where, f"required key is missing (expected {_expected(key)})")
                 ok = False
             elif key.required and name in empty:
                 where = f"{path}.{name}" if path else name
-                self.problem(empty[name], where, f"is empty (expected {EXPECTED[key.kind]})")
+                self.problem(empty[name], where, f"is empty (expected {_expected(key)})")
                 ok = False
         return values if ok else None
 
@@ -230,9 +227,12 @@ class Reader:
 
     def read_url(self, node: yaml.ScalarNode, path: str, key: spec.Key) -> str | None:
         url = str(node.value).strip()
-        parts = urlsplit(url)
         schemes = ("http", "https", "mailto") if key.kind == "link" else ("http", "https")
-        valid = parts.scheme in schemes and (parts.netloc or parts.scheme == "mailto")
+        try:
+            parts = urlsplit(url)
+            valid = parts.scheme in schemes and bool(parts.netloc or parts.scheme == "mailto")
+        except ValueError:  # a bracket in the host that opens no IPv6 address
+            valid = False
         if not valid or any(ch.isspace() for ch in url):
             self.wrong(node, path, key.kind, f"{url!r} is not {EXPECTED[key.kind]}")
             return None
@@ -329,6 +329,11 @@ def scalar(node: yaml.ScalarNode) -> bool | int | float | str | None:
     return text
 
 
+def _expected(key: spec.Key) -> str:
+    """What a key takes, for messages; a choice names its values."""
+    return f"one of: {', '.join(key.choices)}" if key.kind == "choice" else EXPECTED[key.kind]
+
+
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and not node.style
 
@@ -347,12 +352,16 @@ def _describe(node: yaml.Node) -> str:
 
 
 def _nearest(name: str, choices: Any) -> str:
+    import difflib  # only for a mistake: it is slow to import
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _unknown(name: str, keys: Mapping[str, spec.Key]) -> tuple[str, str]:
     """The message for an unknown key, and the key it suggests ('' for none)."""
+    import difflib
+
     close = difflib.get_close_matches(name, list(keys), n=1, cutoff=0.6)
     if close:
         return f"unknown key (did you mean {close[0]!r}?)", close[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import tempfile
@@ -22,6 +21,12 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         recover(out)
         if out.exists() and not out.is_dir():
             raise ChartaError.single(str(out), "exists and is not a folder")
+        if out.exists() and not _replaceable(out):
+            raise ChartaError.single(
+                str(out),
+                "is read-only, so the new build cannot replace it; "
+                "the previous output was left as it was",
+            )
         fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     except OSError as error:
         raise ChartaError.single(str(out), f"cannot write here: {error.strerror}") from None
@@ -54,17 +59,25 @@ def _swap(fresh: Path, out: Path) -> None:
     if not out.exists():
         os.rename(fresh, out)
         return
+    # Once swapped, the new build is out: what is left of the old one recover() removes later.
     if _exchange(fresh, out):
-        shutil.rmtree(fresh)  # now holds the old build
+        shutil.rmtree(fresh, ignore_errors=True)  # now holds the old build
         return
     old = out.with_name(f".{out.name}-old-{os.getpid()}")
     os.rename(out, old)  # a kill between these two renames is undone by recover()
     os.rename(fresh, out)
-    shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _replaceable(out: Path) -> bool:
+    """Whether the old build can be removed once swapped out: every folder in it writable."""
+    return all(os.access(folder, os.W_OK | os.X_OK) for folder, _, _ in os.walk(out))
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2); False where the system cannot."""
+    import ctypes  # here: only a rebuild over an existing folder needs it
+
     libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter runs on
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:

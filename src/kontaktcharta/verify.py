@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,6 +34,7 @@ VOID = frozenset(
 )
 SECTIONS = ("accept", "decline")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 EMBED_CLASS = "kontaktcharta"
 """The class of the embed's one root element; every selector of its CSS starts with it."""
 PAGES: dict[str, Literal["page", "embed", "markdown"]] = {
@@ -51,19 +54,21 @@ class Element:
     children: list[Element | str] = field(default_factory=list)
 
     def text(self) -> str:
-        """The element's text with whitespace collapsed."""
-        return " ".join("".join(_texts(self)).split())
+        """The element's text as a browser shows it (see `shown`)."""
+        return shown("".join(_texts(self)))
 
     def inner(self) -> str:
         """Canonical inner HTML: attributes sorted, entities decoded and escaped one way."""
         return "".join(_canonical(child) for child in self.children)
 
-    def iter(self) -> Any:
+    def iter(self) -> Iterator[Element]:
         """This element and every element below it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        # A stack, not nested generators: a page of thousands of criteria is walked often.
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack += [c for c in reversed(element.children) if isinstance(c, Element)]
 
 
 class _TreeBuilder(HTMLParser):
@@ -91,6 +96,11 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+def shown(text: str) -> str:
+    """Text as a browser shows it: each run of HTML whitespace one space (no-break spaces stay)."""
+    return _HTML_SPACE.sub(" ", text).strip(" ")
+
+
 def parse(markup: str) -> Element:
     """Parse HTML (a page or a fragment) into Elements under a root."""
     builder = _TreeBuilder()
@@ -116,12 +126,22 @@ def _canonical(node: Element | str) -> str:
     return f"<{node.tag}{attrs}>{node.inner()}</{node.tag}>"
 
 
+def _canonical_html(markup: str) -> str:
+    """`parse(markup).inner()`; text without markup, the most common criterion, is its own."""
+    if "<" in markup or "&" in markup or ">" in markup:
+        return parse(markup).inner()
+    return markup
+
+
 def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[str]:
     """Every difference between a page and its policy; an empty list means they agree.
 
     A `fragment` (embed.html, charta.md) has no head: its first heading must be the title.
     """
-    root = parse(page)
+    return _compare(parse(page), policy, fragment)
+
+
+def _compare(root: Element, policy: dict[str, Any], fragment: bool) -> list[str]:
     by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
     found = _fragment_title(root, policy) if fragment else _page_head(root, policy)
     for name in (*SECTIONS, "declined"):
@@ -131,7 +151,7 @@ def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[s
             found.append(f"{name}: the page has no #{name} section")
             continue
         heading = next((e.text() for e in section.iter() if e.tag in ("h2", "h3")), None)
-        if heading != title:
+        if heading != shown(title):
             found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
         if name in SECTIONS:
             found += _criteria(name, section, policy[name]["criteria"])
@@ -147,8 +167,8 @@ def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
     """`compare` for embed.html, and its own rules: one scoped root element, scoped CSS."""
     from .embed import unscoped_selectors
 
-    found = compare(fragment, policy, fragment=True)
     root = parse(fragment)
+    found = _compare(root, policy, fragment=True)
     tops = [c for c in root.children if isinstance(c, Element) or c.strip()]
     top = tops[0] if len(tops) == 1 and isinstance(tops[0], Element) else None
     if top is None or top.tag != "div" or EMBED_CLASS not in top.attrs.get("class", "").split():
@@ -190,7 +210,7 @@ def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
             '(<link rel="alternate" type="application/json">)'
         )
     h1 = [e.text() for e in root.iter() if e.tag == "h1"]
-    if policy["title"] not in h1:
+    if shown(policy["title"]) not in h1:
         found.append(
             f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
             f"the policy {policy['title']!r}"
@@ -201,7 +221,7 @@ def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
 def _fragment_title(root: Element, policy: dict[str, Any]) -> list[str]:
     """A fragment's first heading, whatever its level, is the charta's title."""
     first = next((e.text() for e in root.iter() if e.tag in HEADINGS), None)
-    if first != policy["title"]:
+    if first != shown(policy["title"]):
         return [f"title: the first heading says {first!r}, the policy {policy['title']!r}"]
     return []
 
@@ -211,28 +231,32 @@ def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> li
     found = []
     page_ids = [e.attrs["data-criterion"] for e in shown]
     policy_ids = [c["id"] for c in criteria]
-    for missing in [i for i in policy_ids if i not in page_ids]:
+    on_page, in_policy = set(page_ids), set(policy_ids)  # sets: a charta may have thousands
+    for missing in [i for i in policy_ids if i not in on_page]:
         found.append(f"{name}: the page lacks criterion {missing!r} (#{name}-{missing})")
-    for extra in [i for i in page_ids if i not in policy_ids]:
+    for extra in [i for i in page_ids if i not in in_policy]:
         found.append(f"{name}: the page shows criterion {extra!r}, which the policy lacks")
-    common_page = [i for i in page_ids if i in policy_ids]
-    common_policy = [i for i in policy_ids if i in page_ids]
+    common_page = [i for i in page_ids if i in in_policy]
+    common_policy = [i for i in policy_ids if i in on_page]
     if common_page != common_policy:
         found.append(
             f"{name}: the page orders the criteria {common_page}, the policy {common_policy}"
         )
     by_id = {c["id"]: c for c in criteria}
+    first: dict[str, int] = {}
+    for index, criterion_id in enumerate(policy_ids):
+        first.setdefault(criterion_id, index)
     for element in shown:
         criterion = by_id.get(element.attrs["data-criterion"])
         if criterion is None:
             continue
-        where = f"{name}.criteria[{policy_ids.index(criterion['id'])}] ({criterion['id']})"
+        where = f"{name}.criteria[{first[criterion['id']]}] ({criterion['id']})"
         if element.attrs.get("id") != f"{name}-{criterion['id']}":
             found.append(
                 f"{where}: the anchor is {element.attrs.get('id')!r}, "
                 f"expected '{name}-{criterion['id']}'"
             )
-        page_html, policy_html = element.inner(), parse(criterion["html"]).inner()
+        page_html, policy_html = element.inner(), _canonical_html(criterion["html"])
         if page_html != policy_html:
             found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
     return found

@@ -85,7 +85,7 @@ def compose(text: str, shown: str) -> yaml.Node:
                 )
             ]
         )
-    if _has_alias(node):
+    if "&" in text and _has_alias(node):  # an alias needs an anchor, and an anchor an `&`
         raise _alias_error(text, shown)
     return node
 
@@ -98,12 +98,24 @@ def _syntax_error(text: str, shown: str) -> ChartaError:
     except yaml.MarkedYAMLError as error:
         problem = error.problem or error.context or "not valid YAML"
         at_end = "end of stream" in problem and error.context_mark is not None
-        mark = error.context_mark if at_end else error.problem_mark or error.context_mark
+        # A line without its ':' is noticed only on the next line; the key's own line is meant.
+        no_colon = "simple key" in (error.context or "") and error.context_mark is not None
+        mark = (
+            error.context_mark if at_end or no_colon else error.problem_mark or error.context_mark
+        )
+        if mark is not None and mark.line >= len(lines):  # the file ended: where it began
+            mark = error.context_mark or mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if line > len(lines):  # nothing began: the end of the last line
+            line, column = len(lines), len(lines[-1]) + 1
         if "\\t" in problem or "\t" in problem:
             problem = "a tab character; YAML indents with spaces only"
         elif at_end and "quoted scalar" in (error.context or ""):
             problem = "this quoted text is never closed (add the closing quote)"
+        elif "<stream end>" in problem and "flow" in (error.context or ""):
+            problem = "the file ends before this bracket is closed (add the closing ] or })"
+        elif no_colon:
+            problem = "this line has no ':' (expected `key: value` or a list entry `- …`)"
         elif "another document" in problem:
             problem = "a second document begins here (a charta is one YAML document)"
         elif error.context and error.problem:
