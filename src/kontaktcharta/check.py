@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from .errors import Problem
 from .messages import check_template
 from .model import Charta, Fact, Place
-from .rules import check_rule
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CEL_RESERVED = frozenset(
@@ -152,6 +151,8 @@ class Found:
             )
 
     def rule(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
+        from .rules import check_rule  # the CEL runtime, only for a charta with rules
+
         problem = check_rule(expression, facts)
         if problem is None:
             return

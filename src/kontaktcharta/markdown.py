@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from .model import Text
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+_PLAIN_INLINE = re.compile(r"[^\x00-\x1f\x7f\\`*_\[\]!<>&]*")
+"""Text that no inline rule of CommonMark acts on (no emphasis, code, link, escape, entity,
+HTML or line break): it renders as itself, escaped."""
 
 
 class UnsafeLink(ValueError):
@@ -74,6 +79,9 @@ _renderer = _Renderer()
 
 def render_inline(source: str) -> Text:
     """Inline Markdown (a criterion, an alternative) to a Text; raises UnsafeLink."""
+    if _PLAIN_INLINE.fullmatch(source):
+        # What markdown-it gives for it, at a tenth of the cost (most criteria are plain text).
+        return Text(source, Markup(escapeHtml(source).strip()), source.strip())
     return _renderer.render(source, inline=True)
 
 

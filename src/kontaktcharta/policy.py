@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import resources
@@ -126,7 +127,13 @@ def render_schema(url: str | None) -> dict[str, Any]:
 def link(section: str, criterion_id: str, url: str | None) -> str:
     """The deep link to a criterion: absolute under `url`, else the bare anchor."""
     anchor = f"#{section}-{criterion_id}"
-    return urljoin(url, anchor) if url else anchor
+    return _base(url) + anchor if url else anchor
+
+
+@functools.lru_cache(maxsize=16)
+def _base(url: str) -> str:
+    """What `urljoin(url, "#…")` puts before the `#`: one urljoin per charta, not per criterion."""
+    return urljoin(url, "#x")[:-2]
 
 
 def _section(section: Section, url: str | None) -> dict[str, Any]:
