@@ -16,18 +16,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM_ARGS  # noqa: E402  (one list of Chromium flags for tests and benches)
+
+CHROMIUM = "/usr/bin/chromium"
 WORK = ROOT / "bench" / ".work"
 SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = (360, 768, 1280)
 SCHEMES = ("light", "dark")
 PRINT_DPI = 60  # small enough for the repository, large enough to see the layout

@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -30,6 +29,7 @@ from kontaktcharta import serve
 from kontaktcharta.cli import main
 from kontaktcharta.errors import ChartaError, Problem
 from kontaktcharta.watch import Watcher
+from serving import ServeProcess, serving
 
 CRITERION = "keiner der Gründe oben zutrifft"
 """A criterion's text in the example charta, plain text on the page."""
@@ -533,62 +533,16 @@ def test_an_output_inside_a_watched_folder_is_still_not_watched(tmp_path: Path) 
 # In Chromium, through the real command
 
 
-@dataclass
-class Command:
-    """`charta serve` running as its own process."""
-
-    process: subprocess.Popen[str]
-    """The process, whose output is read by `lines`."""
-    url: str
-    """Where it serves."""
-    lines: list[str]
-    """What it printed, stdout and stderr in order, as far as read."""
-    reader: threading.Thread
-    """Reads the output into `lines` until the process closes it."""
-
-
 @pytest.fixture
-def command(project: Path) -> Iterator[Command]:
-    """`python -m kontaktcharta serve --port 0` in the project; stopped by its PID after."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "kontaktcharta", "serve", "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as process:
-        lines: list[str] = []
-        found: queue.Queue[str] = queue.Queue()
-
-        def read() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line)
-                match = re.search(r"on (http://127\.0\.0\.1:\d+/) ", line)
-                if match:
-                    found.put(match.group(1))
-            found.put("")
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        try:
-            url = found.get(timeout=60)
-            assert url, "".join(lines)
-            yield Command(process, url, lines, reader)
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            reader.join(timeout=10)
+def command(project: Path) -> Iterator[ServeProcess]:
+    """`charta serve` on a free port in the project, stopped by its PID after the test."""
+    with serving(project) as served:
+        yield served
 
 
 @pytest.mark.browser
 def test_the_browser_follows_saves_errors_and_fixes(
-    project: Path, command: Command, page: Page
+    project: Path, command: ServeProcess, page: Page
 ) -> None:
     config = project / "charta.yaml"
     good = config.read_text("utf-8")
@@ -612,7 +566,7 @@ def test_the_browser_follows_saves_errors_and_fixes(
 
 
 @pytest.mark.browser
-def test_ctrl_c_stops_cleanly(command: Command, page: Page) -> None:
+def test_ctrl_c_stops_cleanly(command: ServeProcess, page: Page) -> None:
     page.goto(command.url)  # a connected browser must not hold the server up
     expect(page.get_by_text(CRITERION)).to_be_visible()
     command.process.send_signal(signal.SIGINT)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import http.client
 import os
-import queue
-import re
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from serving import ServeProcess, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CRITERION = "keiner der Gründe oben zutrifft"
@@ -53,35 +48,6 @@ OUTSIDE = [
 """Requests for the secret file beside output/: climbing out, encoded, and by symlinks."""
 
 
-@dataclass
-class Server:
-    """`charta serve` running as its own process, its output read by a thread."""
-
-    process: subprocess.Popen[str]
-    """The server process."""
-    port: int
-    """Where it listens, on 127.0.0.1."""
-    lines: list[str] = field(default_factory=list)
-    """What it printed so far, stdout and stderr."""
-
-    def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
-        """Request `path` exactly as written (no normalising); return the status and the body."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
-
-    def memory(self) -> int:
-        """The server's resident memory in bytes (VmRSS)."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        match = re.search(r"^VmRSS:\s+(\d+) kB$", status, re.MULTILINE)
-        assert match, status
-        return int(match.group(1)) * 1024
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the example site, with a secret file beside it that nobody may read."""
@@ -94,42 +60,10 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(project: Path) -> Iterator[Server]:
-    """`python -m kontaktcharta serve --port 0` in the project; stopped by its PID after."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "kontaktcharta", "serve", "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as process:
-        ports: queue.Queue[int] = queue.Queue()
-        lines: list[str] = []
-
-        def read() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line)
-                found = re.search(r" on http://127\.0\.0\.1:(\d+)/ ", line)
-                if found:
-                    ports.put(int(found.group(1)))
-            ports.put(0)
-
-        reader = threading.Thread(target=read, name="serve output", daemon=True)
-        reader.start()
-        try:
-            port = ports.get(timeout=60)
-            assert port, "".join(lines)
-            yield Server(process, port, lines)
-        finally:
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGINT)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.kill(process.pid, signal.SIGKILL)
-                    process.wait()
-            reader.join(timeout=10)
+def server(project: Path) -> Iterator[ServeProcess]:
+    """`charta serve` on a free port in the project, stopped by its PID after the test."""
+    with serving(project) as served:
+        yield served
 
 
 def save(path: Path, text: str, number: int) -> None:
@@ -143,7 +77,7 @@ def save(path: Path, text: str, number: int) -> None:
 
 
 def test_500_saves_in_10_seconds_keep_the_server_up_right_and_flat(
-    project: Path, server: Server
+    project: Path, server: ServeProcess
 ) -> None:
     config = project / "charta.yaml"
     good = config.read_text("utf-8")
@@ -198,7 +132,7 @@ def test_500_saves_in_10_seconds_keep_the_server_up_right_and_flat(
     assert grown < GROWTH, f"{grown / 2**20:.1f} MiB more after {builds} builds"
 
 
-def test_nothing_outside_the_output_folder_is_served(project: Path, server: Server) -> None:
+def test_nothing_outside_the_output_folder_is_served(project: Path, server: ServeProcess) -> None:
     out = project / "output"
     assert server.get("/")[0] == 200
     (out / "leak.txt").symlink_to(project / "secret.txt")
