@@ -221,14 +221,18 @@ def format_date(day: datetime.date, words: Mapping[str, Any]) -> str:
     return pattern.format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
+@functools.lru_cache(maxsize=8)  # a build reads the file once per page, and serve rebuilds often
+def _parse_words(text: str) -> Any:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_words(theme: Theme, lang: str) -> dict[str, Any]:
     """The theme's words for the primary subtag of `lang`, filled up from English."""
     path = theme.folder / "words.yaml"
     if not path.is_file():
         return {}
     try:
-        # libyaml where present: a build reads this file once per page, and serve rebuilds often.
-        data = yaml.load(_read(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = _parse_words(_read(path))
     except yaml.YAMLError as error:
         raise ChartaError.single(str(path), f"not valid YAML: {error}") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
