@@ -13,7 +13,7 @@ from typing import Any, Final
 from ..decide import Decision, Policy, Question, decide
 from ..messages import MessageTooLong
 from ..rules import RuleError
-from .decide import FAILURE, USAGE, add_policy_argument, error, open_policy
+from .decide import FAILURE, add_policy_argument, error, open_policy
 
 TEXTS: Final = {
     "de": {
@@ -63,12 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Ask until the decision is settled or nothing is left to ask; print it."""
-    policy = open_policy(args.policy)
+    policy = open_policy(args.policy, args.platform)
     if isinstance(policy, int):
         return policy
-    if args.platform is not None and args.platform not in policy.platforms:
-        known = ", ".join(policy.platforms) or "none declared"
-        return error(f"unknown platform '{args.platform}'; platforms: {known}", USAGE)
     texts = TEXTS.get(policy.lang.split("-")[0].lower(), TEXTS["en"])
     request: dict[str, Any] = {"facts": {}, "judgements": {}}
     if args.platform is not None:

@@ -46,12 +46,16 @@ def error(message: object, code: int) -> int:
     return code
 
 
-def open_policy(path: Path) -> Policy | int:
-    """The compiled policy, or the exit code after printing why it cannot be used."""
+def open_policy(path: Path, platform: str | None = None) -> Policy | int:
+    """The compiled policy, or the exit code after printing why it (or the platform) won't do."""
     try:
-        return load_policy(path)
+        policy = load_policy(path)
     except ChartaError as problem:
         return error(problem.format(), FAILURE)
+    if platform is not None and platform not in policy.platforms:
+        known = ", ".join(policy.platforms) or "none declared"
+        return error(f"unknown platform '{platform}'; platforms: {known}", USAGE)
+    return policy
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,12 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the decline message, ready to paste."""
-    policy = open_policy(args.policy)
+    policy = open_policy(args.policy, args.platform)
     if isinstance(policy, int):
         return policy
-    if args.platform is not None and args.platform not in policy.platforms:
-        known = ", ".join(policy.platforms) or "none declared"
-        return error(f"unknown platform '{args.platform}'; platforms: {known}", USAGE)
     try:
         message = policy.messages.render(args.reasons, args.name, args.platform)
     except ValueError as problem:
