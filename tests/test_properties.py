@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from kontaktcharta.build import Site, render_site
 from kontaktcharta.errors import ChartaError
+from kontaktcharta.lang import folder
 from kontaktcharta.policy import localize
-from kontaktcharta.translate import folder
 from kontaktcharta.verify import PAGES, compare_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,11 +13,11 @@ from typing import Any
 from . import discovery, embed, markdown_page
 from . import page as pages
 from .errors import ChartaError, Problem
+from .lang import folder
 from .markdown import render_block
 from .model import Charta, Place
 from .output import write_site
 from .policy import SCHEMA_FILE, dump, localize, render_policy, render_schema
-from .translate import folder
 from .verify import compare, compare_embed, compare_file
 
 GENERATED = ("index.html", "charta.json", SCHEMA_FILE, discovery.FILE)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from .errors import ChartaError, Problem
+from .lang import primary
 from .messages import DeclineMessages
 from .rules import PLATFORM, RULE_TYPES, Rule, RuleGroup, Rules, check_rule
 
@@ -196,7 +197,7 @@ class Policy:
             declines, decline_rules = _plan(decline, platform, rules)
             applies = any(not unsure for *_, unsure in accepts) or (None if accepts else False)
             plans[platform] = Plan(accepts, accept_rules, declines, decline_rules, applies)
-        question = _PLATFORM_QUESTION.get(lang.split("-")[0].lower(), _PLATFORM_QUESTION["en"])
+        question = _PLATFORM_QUESTION.get(primary(lang), _PLATFORM_QUESTION["en"])
         names = ", ".join(platforms.values())
         return cls(
             data=data,

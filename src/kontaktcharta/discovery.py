@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
+from .lang import folder
 from .model import Charta
 from .page import POLICY_HREF
-from .translate import folder
 
 FILE = ".well-known/kontaktcharta.json"
 """The pointer's place below the output folder; it means something only at the domain root."""

@@ -14,11 +14,11 @@ import yaml
 
 from . import markdown, spec
 from .errors import ChartaError, Problem
+from .lang import TAG
 from .model import Charta, Place
 from .yamlfile import compose, read_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TAG = "tag:yaml.org,2002:"
 
@@ -285,7 +285,7 @@ class Reader:
 
     def read_lang(self, node: yaml.ScalarNode, path: str, key: spec.Key) -> str | None:
         text = str(node.value)
-        if LANG.fullmatch(text):
+        if TAG.fullmatch(text):
             return text
         self.wrong(node, path, "lang", f"{text!r} is not {EXPECTED['lang']}")
         return None

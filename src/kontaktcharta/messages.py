@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin
 
+from .lang import primary
+
 if TYPE_CHECKING:
     from .decide import Policy
 
@@ -71,7 +73,7 @@ class MessageTooLong(Exception):
 
 def default_decline_template(lang: str) -> str:
     """The default decline template for a BCP 47 tag: German for `de*`, else English."""
-    return DEFAULT_DECLINE.get(lang.split("-")[0].lower(), DEFAULT_DECLINE["en"])
+    return DEFAULT_DECLINE.get(primary(lang), DEFAULT_DECLINE["en"])
 
 
 def check_template(template: str) -> str | None:

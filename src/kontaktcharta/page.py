@@ -16,9 +16,12 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from kontaktcharta.errors import ChartaError, Problem
-from kontaktcharta.markdown import UnsafeLink
-from kontaktcharta.model import Charta
+from .errors import ChartaError, Problem
+from .lang import folder as lang_folder
+from .lang import primary
+from .load import SLUG
+from .markdown import UnsafeLink
+from .model import Charta
 
 POLICY_HREF = "charta.json"
 DESCRIPTION_LIMIT = 160
@@ -51,7 +54,6 @@ _TERRITORIES = {
     "pt": "PT",
     "sv": "SE",
 }
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _H1 = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CSS_STRING_OR_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
@@ -178,14 +180,14 @@ def _context(
 
 def _language(lang: str, main: str, root: str, charta: Charta) -> dict[str, Any]:
     """One entry of the language switch and the hreflang alternates."""
-    folder = "" if lang == main else f"{lang.lower()}/"
+    folder = "" if lang == main else lang_folder(lang)
     base = charta.url if lang == charta.lang else None
     if charta.url:
         site = urljoin(charta.url, root or "./")
         base = urljoin(site, folder)
     return {
         "lang": lang,
-        "name": LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang),
+        "name": LANGUAGE_NAMES.get(primary(lang), lang),
         "href": (root + folder) or "./",
         "url": base or (root + folder) or "./",
         "current": lang == charta.lang,
@@ -237,8 +239,7 @@ def load_words(theme: Theme, lang: str) -> dict[str, Any]:
         raise ChartaError.single(str(path), f"not valid YAML: {error}") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ChartaError.single(str(path), "expected a mapping of language → mapping of words")
-    primary = lang.replace("_", "-").split("-")[0].lower()
-    return {**data.get(FALLBACK_LANG, {}), **data.get(primary, {})}
+    return {**data.get(FALLBACK_LANG, {}), **data.get(primary(lang), {})}
 
 
 @functools.lru_cache(maxsize=16)  # each page and each language minifies the same sheets
@@ -269,7 +270,7 @@ def load_extra_pages(folder: Path, md: Callable[[str], str]) -> list[ExtraPage]:
 
 def _extra_page(path: Path, md: Callable[[str], str]) -> ExtraPage:
     slug = path.stem
-    if not _SLUG.fullmatch(slug) or slug == "index":
+    if not SLUG.fullmatch(slug) or slug == "index":
         raise ChartaError.single(
             str(path),
             "an extra page needs a file name like `impressum.md` (lower-case letters, digits,"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
 from .errors import Problem
+from .lang import TAG, folder
 from .messages import check_template
 from .model import Alternative, Charta, Credit, Criterion, Declined, Messages, Place, Section, Text
-
-LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def translate(
@@ -28,11 +26,6 @@ def translate(
         if translated is not None:
             made.append(translated)
     return tuple(made), problems
-
-
-def folder(lang: str) -> str:
-    """Where a translation's pages go below the output folder: `en/`."""
-    return f"{lang.lower()}/"
 
 
 class _Translation:
@@ -66,7 +59,7 @@ class _Translation:
 
     def make(self) -> Charta | None:
         c, v = self.charta, self.values
-        if not LANG.fullmatch(self.lang):
+        if not TAG.fullmatch(self.lang):
             self.problem("", f"{self.lang!r} is not a language tag like en or en-GB")
         elif self.lang.lower() == c.lang.lower():
             self.problem("", f"{self.lang!r} is the charta's own language (lang: {c.lang})")

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
+from .lang import folder as lang_folder
 from .policy import localize
 from .policy import revision as policy_revision
 
@@ -288,8 +289,6 @@ def check_revision(policy: dict[str, Any]) -> list[str]:
 
 def check_folder(folder: Path, on: datetime.date) -> tuple[dict[str, Any] | None, list[str]]:
     """A built or deployed site: its policy, and every way its pages and policy disagree."""
-    from .translate import folder as lang_folder
-
     try:
         policy = json.loads((folder / "charta.json").read_text("utf-8"))
     except (OSError, ValueError) as error:

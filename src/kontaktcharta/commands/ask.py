@@ -11,6 +11,7 @@ import argparse
 from typing import Any, Final
 
 from ..decide import Decision, Policy, Question, decide
+from ..lang import primary
 from ..messages import MessageTooLong
 from ..rules import RuleError
 from .decide import FAILURE, add_policy_argument, error, open_policy
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     policy = open_policy(args.policy, args.platform)
     if isinstance(policy, int):
         return policy
-    texts = TEXTS.get(policy.lang.split("-")[0].lower(), TEXTS["en"])
+    texts = TEXTS.get(primary(policy.lang), TEXTS["en"])
     request: dict[str, Any] = {"facts": {}, "judgements": {}}
     if args.platform is not None:
         request["platform"] = args.platform
