@@ -10,8 +10,9 @@ literals of the rules, picked so that accepts, declines and reviews each make ab
 Every rule is evaluated by CEL. Three ways of calling it are measured side by side, interleaved in
 every run so that a load on the machine weighs on each alike: one `eval(data=...)` per rule (the
 baseline), one Activation per request shared by one-by-one evaluations, and the way `decide`
-works (one Activation, the rules whose facts are all given as one CEL list, the accept rules only
-when no decline holds). Then the time per request is split into its parts.
+works (the rules that may apply on the platform and read a given fact as one CEL list, converting
+the request once; one by one only when that list fails because a rule is left open). Then the
+time per request is split into its parts.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -38,9 +39,9 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
-from kontaktcharta.decide import Policy, decide  # noqa: E402
+from kontaktcharta.decide import Policy, _read, decide  # noqa: E402
 from kontaktcharta.messages import default_decline_template  # noqa: E402
-from kontaktcharta.rules import RuleGroup, Rules  # noqa: E402
+from kontaktcharta.rules import Result, RuleError, RuleGroup, Shape  # noqa: E402
 
 TEXTS = [
     "",
@@ -78,7 +79,7 @@ def main() -> None:
         + f"; {known:.1f} of {len(policy.facts)} facts known on average"
     )
 
-    final = "decide: Activation + CEL lists"
+    final = "decide: one CEL list per request"
     ways = {
         "one eval(data=...) per rule": one_by_one(policy, shared=False),
         "one by one, one Activation per request": one_by_one(policy, shared=True),
@@ -120,35 +121,27 @@ def one_by_one(policy: Policy, *, shared: bool) -> Callable[[], Any]:
     """`decide` with each rule evaluated alone, with or without one Activation per request."""
     rules = policy.rules
 
-    def evaluate(group: RuleGroup, values: Any, activation: Any) -> list[bool | None]:
-        return [rules.evaluate(name, values, activation) for name in group.names]
+    def evaluate(group: RuleGroup, values: Any) -> tuple[Shape, tuple[Result, ...]]:
+        shape = group.shape(values)
+        activation = rules.activation(values) if shared else None
+        read: list[Result] = []
+        for index in shape.read:
+            try:
+                read.append(rules.evaluate(group.names[index], values, activation))
+            except RuleError as error:
+                read.append(error)
+        return shape, tuple(read)
 
-    @contextmanager
-    def patched() -> Iterator[None]:
-        with ExitStack() as stack:
-            stack.enter_context(mock.patch.object(RuleGroup, "evaluate", evaluate))
-            if not shared:  # no Activation: each eval(data=...) converts the request again
-                stack.enter_context(mock.patch.object(Rules, "activation", lambda *_: None))
-            yield
-
-    return patched
+    return lambda: mock.patch.object(RuleGroup, "evaluate", evaluate)
 
 
 def breakdown(policy: Policy, requests: list[Request], per_second: float) -> None:
     """Where the CPU time of one decision goes, part by part, in microseconds."""
-    rules = policy.rules
     cases = []
     for request in requests:
         decision = decide(policy, request)
-        platform = request.get("platform")
-        values = {**request.get("facts", {}), **({"platform": platform} if platform else {})}
-        # The accept rules are evaluated unless a decline criterion holds.
-        by_rules = decision.decision == "decline" and decision.reasons not in (
-            (),
-            (policy.otherwise,),
-        )
-        plan = policy.plans[platform]
-        cases.append((plan, values, rules.activation(values), not by_rules, decision, platform))
+        platform, values, _ = _read(policy, request)
+        cases.append((policy.plans[platform].rules, values, decision, platform))
 
     def cpu(work: Callable[[], object]) -> float:
         times = []
@@ -158,48 +151,35 @@ def breakdown(policy: Policy, requests: list[Request], per_second: float) -> Non
             times.append(time.process_time() - started)
         return statistics.median(times) * 1e6 / len(cases)
 
-    convert = cpu(lambda: [rules.activation(case[1]) for case in cases])
-    declines = cpu(lambda: [plan.decline_rules.evaluate(v, a) for plan, v, a, *_ in cases])
-    accepts = cpu(
-        lambda: [plan.accept_rules.evaluate(v, a) for plan, v, a, reached, *_ in cases if reached]
-    )
+    read = cpu(lambda: [_read(policy, request) for request in requests])
+    evaluate = cpu(lambda: [group.evaluate(values) for group, values, *_ in cases])
+    together = [
+        (shape.everything, values)
+        for group, values, *_ in cases
+        if (shape := group.shape(values)).everything is not None
+    ]
+    listed = cpu(lambda: [program.eval(data=values).plain_value() for program, values in together])
     messages = cpu(
         lambda: [
-            policy.messages.render(d.reasons, None, platform)
-            for *_, d, platform in cases
-            if d.decision == "decline"
+            policy.messages.render(decision.reasons, None, platform)
+            for *_, decision, platform in cases
+            if decision.decision == "decline"
         ]
     )
-    calls = sum(
-        _calls(rules, plan.decline_rules, v)
-        + (_calls(rules, plan.accept_rules, v) if reached else 0)
-        for plan, v, _, reached, *_ in cases
+    failed = sum(
+        type(program.eval(data=values).plain_value()) is not list for program, values in together
     )
-    program = next(rules[name].program for name in policy.criteria if name in rules)
-    single = cpu(lambda: [program.eval(case[2]) for case in cases])
     total = 1e6 / per_second
-    rest = total - convert - declines - accepts - messages
     print(f"CPU microseconds per decision, {total:.1f} in all:")
-    print(f"  converting the request for CEL (one Activation)  {convert:5.1f}")
-    print(f"  CEL evaluation of the decline rules              {declines:5.1f}")
-    print(f"  CEL evaluation of the accept rules (when needed) {accepts:5.1f}")
-    print(f"  decline messages                                 {messages:5.1f}")
-    print(f"  the rest (checking the request, the steps)       {rest:5.1f}")
+    print(f"  checking the request                                  {read:5.1f}")
+    print(f"  evaluating the rules                                  {evaluate:5.1f}")
+    print(f"    of which the one CEL list per request (eval)        {listed:5.1f}")
+    print(f"  putting the decision together                         {total - read - evaluate:5.1f}")
+    print(f"    of which the decline messages                       {messages:5.1f}")
     print(
-        f"CEL eval() calls per decision: {calls / len(cases):.2f}; one rule's eval() "
-        f"on a ready Activation: {single:.2f} µs"
+        f"requests whose CEL list fails because a rule is left open (then one by one): "
+        f"{failed} of {len(cases)}; no CEL call for {len(cases) - len(together)}"
     )
-
-
-def _calls(rules: Rules, group: RuleGroup, values: dict[str, Any]) -> int:
-    """CEL evaluations of a group for a request: one list, and one per rule that lacks a part of
-    its facts (a rule that lacks all its facts was evaluated once for all such requests)."""
-    complete = partial = 0
-    for name in group.names:
-        needs = set(rules.needs(name))
-        complete += needs <= values.keys()
-        partial += bool(needs & values.keys()) and not needs <= values.keys()
-    return partial + (1 if complete > 1 else complete)
 
 
 def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[Request]:

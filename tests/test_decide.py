@@ -18,7 +18,7 @@ from kontaktcharta.commands import decide as decide_command
 from kontaktcharta.commands import reply as reply_command
 from kontaktcharta.decide import Policy, RequestError, decide
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.rules import RuleError, Rules, check_rule
+from kontaktcharta.rules import Result, RuleError, RuleGroup, Rules, check_rule
 
 URL = "https://erika.example/kontaktcharta/"
 
@@ -487,6 +487,29 @@ def test_a_rule_that_fails_at_run_time_names_its_criterion() -> None:
     assert outcome({"facts": {**QUIET, "met": True}, "platform": "xing"}, policy)[0] == "review"
 
 
+def test_a_failing_accept_rule_does_not_matter_when_a_decline_holds() -> None:
+    data = policy_data()
+    data["accept"]["criteria"][0]["when"] = "100 / mutual_contacts > 5"
+    policy = Policy.from_json(data)
+    slogan = "Kontakte schaden nur dem, der keine hat"
+    request = {"facts": {"mutual_contacts": 0, "invitation_text": slogan}}
+    assert outcome(request, policy)[:2] == ("decline", ["slogan"])
+    with pytest.raises(RuleError, match=r"^the rule of criterion 'met' failed: divide by zero$"):
+        decide(policy, {"facts": {"mutual_contacts": 0, "invitation_text": "Hallo"}})
+
+
+def test_a_failing_decline_rule_fails_the_decision_even_when_another_holds() -> None:
+    data = policy_data()
+    data["decline"]["criteria"][1]["when"] = "100 / mutual_contacts > 5"
+    data["decline"]["criteria"][1].pop("platforms")
+    policy = Policy.from_json(data)
+    slogan = "Kontakte schaden nur dem, der keine hat"
+    request = {"facts": {"mutual_contacts": 0, "invitation_text": slogan}}
+    message = r"criterion 'business-on-facebook' failed: divide by zero$"
+    with pytest.raises(RuleError, match=message):
+        decide(policy, request)
+
+
 def test_a_policy_whose_rule_does_not_compile_is_refused_with_its_path() -> None:
     data = policy_data()
     data["decline"]["criteria"][0]["when"] = "met && nope"
@@ -607,6 +630,12 @@ VALUES = st.fixed_dictionaries(
 )
 
 
+def evaluated(group: RuleGroup, given_: dict[str, Any]) -> tuple[Result, ...]:
+    """Every rule's value in the group's order, as deciding sees them."""
+    shape, read = group.evaluate(given_)
+    return shape.results(read)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(EXPRESSIONS, min_size=1, max_size=5), st.lists(VALUES, min_size=1, max_size=4))
 def test_rules_evaluated_together_agree_with_each_alone(
@@ -616,26 +645,28 @@ def test_rules_evaluated_together_agree_with_each_alone(
     group = rules.group(f"r{i}" for i in range(len(expressions)))
     for given_ in values:
         alone = [rules.evaluate(name, given_) for name in group.names]
-        assert group.evaluate(given_, rules.activation(given_)) == alone, given_
+        assert list(evaluated(group, given_)) == alone, given_
 
 
 def test_a_failing_rule_evaluated_together_is_named() -> None:
     rules = Rules(FACTS, {"x": "met", "y": "100 / n > 5", "z": "s == 'a'"})
     group = rules.group(["x", "y", "z"])
-    given_ = {"met": True, "n": 4, "s": "a"}
-    assert group.evaluate(given_, rules.activation(given_)) == [True, True, True]
-    given_ = {"met": True, "n": 0, "s": "a"}
-    with pytest.raises(RuleError, match=r"^the rule of criterion 'y' failed: divide by zero$"):
-        group.evaluate(given_, rules.activation(given_))
+    assert evaluated(group, {"met": True, "n": 4, "s": "a"}) == (True, True, True)
+    x, y, z = evaluated(group, {"met": True, "n": 0, "s": "a"})
+    assert (x, z) == (True, True)
+    assert isinstance(y, RuleError)
+    assert str(y) == "the rule of criterion 'y' failed: divide by zero"
 
 
 def test_a_rule_that_fails_without_its_facts_fails_for_every_such_request() -> None:
     rules = Rules(FACTS, {"x": "n > 1", "y": "1 / size([]) > 0 || met"})
     group = rules.group(["x", "y"])
-    for given_ in [{}, {}, {"n": 3}]:
-        with pytest.raises(RuleError, match=r"^the rule of criterion 'y' failed: divide by zero$"):
-            group.evaluate(given_, rules.activation(given_))
-    assert group.evaluate({"met": True}, rules.activation({"met": True})) == [None, True]
+    for given_, x in [({}, None), ({}, None), ({"n": 3}, True)]:
+        found = evaluated(group, given_)
+        assert found[0] is x
+        assert isinstance(found[1], RuleError)
+        assert str(found[1]) == "the rule of criterion 'y' failed: divide by zero"
+    assert evaluated(group, {"met": True}) == (None, True)
 
 
 def test_rules_run_in_cel() -> None:

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 from .errors import ChartaError, Problem
 from .lang import primary
 from .messages import DeclineMessages
-from .rules import PLATFORM, RULE_TYPES, Rule, RuleGroup, Rules, check_rule
+from .rules import PLATFORM, RULE_TYPES, Result, Rule, RuleError, RuleGroup, Rules, check_rule
 
 QuestionKind = Literal["fact", "judgement", "platform"]
 Outcome = Literal["accept", "decline", "review"]
@@ -110,7 +110,7 @@ class Fact:
 
 
 Step = tuple[str, int, bool]
-"""A criterion to evaluate: its id, the index of its rule in the plan's group (-1: a judgement),
+"""A criterion to evaluate: its id, the index of its rule in the plan's rules (-1: a judgement),
 whether its applying is open."""
 Open = tuple[str, bool, "bool | None"]
 """An undecided criterion: its id, whether its applying is open, its value."""
@@ -122,12 +122,10 @@ class Plan:
 
     accept: tuple[Step, ...]
     """Accept criteria, in charta order."""
-    accept_rules: RuleGroup
-    """The rules of the accept criteria, evaluated together."""
     decline: tuple[Step, ...]
     """Decline criteria but the `otherwise` one, in charta order."""
-    decline_rules: RuleGroup
-    """The rules of the decline criteria, evaluated together."""
+    rules: RuleGroup
+    """The rules of these criteria, decline then accept, evaluated together."""
     applies: bool | None
     """Whether an accept criterion applies: surely, perhaps (None), or none does."""
 
@@ -193,10 +191,11 @@ class Policy:
         decline = [criteria[c["id"]] for c in data["decline"]["criteria"] if c["id"] != otherwise]
         plans = {}
         for platform in [None, *platforms]:
-            accepts, accept_rules = _plan(accept, platform, rules)
-            declines, decline_rules = _plan(decline, platform, rules)
+            ruled: list[str] = []
+            declines = _steps(decline, platform, ruled)
+            accepts = _steps(accept, platform, ruled)
             applies = any(not unsure for *_, unsure in accepts) or (None if accepts else False)
-            plans[platform] = Plan(accepts, accept_rules, declines, decline_rules, applies)
+            plans[platform] = Plan(accepts, declines, rules.group(ruled), applies)
         question = _PLATFORM_QUESTION.get(primary(lang), _PLATFORM_QUESTION["en"])
         names = ", ".join(platforms.values())
         return cls(
@@ -228,12 +227,9 @@ def _bound(platforms: list[str] | None, declared: Mapping[str, str]) -> frozense
     return frozenset(platforms)
 
 
-def _plan(
-    criteria: list[Criterion], platform: str | None, rules: Rules
-) -> tuple[tuple[Step, ...], RuleGroup]:
-    """The criteria that may apply on a platform, and their rules as one group."""
+def _steps(criteria: list[Criterion], platform: str | None, names: list[str]) -> tuple[Step, ...]:
+    """The criteria that may apply on a platform; adds the ids of their rules to `names`."""
     steps: list[Step] = []
-    names: list[str] = []
     for criterion in criteria:
         bound = criterion.platforms
         if bound is not None and platform is not None and platform not in bound:
@@ -243,7 +239,7 @@ def _plan(
             index = len(names)
             names.append(criterion.id)
         steps.append((criterion.id, index, bound is not None and platform is None))
-    return tuple(steps), rules.group(names)
+    return tuple(steps)
 
 
 def load_policy(path: Path) -> Policy:
@@ -317,21 +313,23 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     """Decide a request: accept, decline or review (FORMAT.md section 4)."""
     platform, values, judgements = _read(policy, request)
     plan = policy.plans[platform]
-    activation = policy.rules.activation(values)  # converted once, shared by every evaluation
+    shape, read = plan.rules.evaluate(values)  # every rule that may apply, mostly in one CEL call
+    found = shape.results(read)
 
-    found = plan.decline_rules.evaluate(values, activation)
     declines: list[str] = []
     open_: list[Open] = []
     for id_, index, unsure in plan.decline:
         value = found[index] if index >= 0 else judgements.get(id_)
-        if value is True and not unsure:
-            declines.append(id_)
-        elif value is not False:  # open: the value, or whether it applies here
-            open_.append((id_, unsure, value))
+        if value is True:
+            if not unsure:
+                declines.append(id_)
+            else:
+                open_.append((id_, unsure, value))
+        elif value is not False:  # open, or failed
+            open_.append((id_, unsure, _open(value)))
     if declines:  # every decline reason is known; the accept rules cannot change the decision
         return _decline(policy, declines, name, platform)
 
-    found = plan.accept_rules.evaluate(values, activation)
     accepts: list[str] = []
     undecided: list[Open] = []
     holds: bool | None
@@ -347,7 +345,7 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
             elif value is False and not unsure:
                 failed = True
             else:  # open, or false where it may not apply
-                undecided.append((id_, unsure, value))
+                undecided.append((id_, unsure, _open(value)))
         if failed or plan.applies is False:
             holds = False
         elif not undecided and plan.applies:
@@ -361,7 +359,7 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
             if value is True and not unsure:
                 accepts.append(id_)
             elif value is not False:
-                undecided.append((id_, unsure, value))
+                undecided.append((id_, unsure, _open(value)))
         holds = True if accepts else None if undecided else False
 
     if holds is True and not open_:
@@ -370,7 +368,14 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
         return _decline(policy, [policy.otherwise] if policy.otherwise else [], name, platform)
     if holds is None:
         open_ += undecided
-    return Decision("review", questions=_questions(policy, open_, values, platform_open))
+    return Decision("review", questions=_questions(policy, open_, shape.given, platform_open))
+
+
+def _open(value: Result) -> bool | None:
+    """The value of a criterion that did not hold; a rule that failed is raised here."""
+    if isinstance(value, RuleError):
+        raise value.with_traceback(None)  # the same error may be raised for many requests
+    return value
 
 
 def _decline(
@@ -383,7 +388,7 @@ def _decline(
 def _questions(
     policy: Policy,
     open_: list[Open],
-    values: Mapping[str, Any],
+    given: frozenset[str],
     platform_open: bool,
 ) -> tuple[Question, ...]:
     """Missing facts in declared order, then judgements in charta order, then the platform."""
@@ -397,7 +402,7 @@ def _questions(
             judgements.add(id_)
         else:
             needed.update(policy.rules.needs(id_))
-    missing = needed - values.keys()
+    missing = needed - given
     questions = [fact.question for name, fact in policy.facts.items() if name in missing]
     questions += [q for id_, q in policy.judgeable.items() if id_ in judgements]
     if platform_open or PLATFORM in missing:

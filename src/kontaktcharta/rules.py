@@ -199,40 +199,70 @@ _PROGRAMS: Final = 1024
 """At most this many combined programs (or shapes of a group) are kept; then they start over."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How a group is evaluated for requests that give one set of facts."""
+Result = bool | None | RuleError
+"""A rule's value for a request: True, False, None (open), or why it failed."""
 
-    start: tuple[bool | None, ...]
-    """The values of the rules that read only missing facts (None for the others)."""
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Shape:
+    """How a group is evaluated for the requests that give one set of facts."""
+
+    given: frozenset[str]
+    """The names of the facts given (and `platform`, where the request names it)."""
+    start: tuple[Result, ...]
+    """Every rule's value where it reads only missing facts (None for the others)."""
+    read: tuple[int, ...]
+    """The rules that read a given fact."""
+    everything: cel.Expression | None
+    """Those rules as one CEL list: tried first, as most requests leave none of them open."""
     together: tuple[int, ...]
-    """The rules whose facts are all given (two or more), evaluated as one CEL list."""
+    """Of those, the rules whose facts are all given, for when the list fails."""
     program: cel.Expression | None
-    """The CEL list of those rules, where there are two or more."""
+    """The CEL list of those, where there are two or more."""
     each: tuple[int, ...]
-    """The rules evaluated one by one: some facts they read are given, others missing."""
+    """Of those, the rules evaluated one by one when the list fails: some facts they read are
+    given, others missing, so CEL's commutative logic may leave them open."""
+
+    def results(self, read: tuple[Result, ...]) -> tuple[Result, ...]:
+        """Every rule's value, in the group's order, from the values of the rules it read."""
+        results = list(self.start)
+        for index, value in zip(self.read, read, strict=True):
+            results[index] = value
+        return tuple(results)
 
 
 class RuleGroup:
-    """Rules evaluated together for a request (the accept or the decline criteria on a platform).
+    """Rules evaluated together for a request (the accept and decline criteria on a platform).
 
-    The rules whose facts the request all gives run as one compiled CEL list, as no missing fact
-    can make that list an error; the others run one by one, so that CEL's commutative logic
-    decides each of them, or leaves it open. A rule none of whose facts is given reads nothing
-    from the request: CEL evaluates it once for all requests that lack those facts.
+    The rules that read a given fact run first as one compiled CEL list, converting the request
+    for CEL once. The list fails as a whole when one of them is open or fails; then the rules
+    whose facts the request all gives run as one list, and the others one by one, so that CEL's
+    commutative logic decides each of them, or leaves it open. A rule none of whose facts is
+    given reads nothing from the request: CEL evaluates it once for all requests that lack those
+    facts.
     """
 
     def __init__(self, rules: Rules, names: tuple[str, ...]) -> None:
         self.names = names
-        """The rules, in the order of the values `evaluate` gives."""
+        """The rules, in the order of the values a Shape's `results` gives."""
         self._rules = rules
-        self._shapes: dict[frozenset[str], _Shape] = {}
+        self._shapes: dict[frozenset[str], Shape] = {}
+        self._orders: dict[tuple[str, ...], Shape] = {}  # the same, by the order a request gives
 
-    def evaluate(self, values: Values, activation: cel.Activation) -> list[bool | None]:
-        """The value of each rule for a request's values (and their activation), in order."""
-        given = frozenset(values)
-        shape = self._shapes.get(given) or self._shape(given)
+    def evaluate(self, values: Values) -> tuple[Shape, tuple[Result, ...]]:
+        """The shape of a request's values, and the values of the rules that read one of them,
+        in order. A failed rule gives the RuleError that names it, to raise where it matters."""
+        shape = self.shape(values)
+        if shape.everything is None:
+            return shape, ()
+        try:
+            found = shape.everything.eval(data=values).plain_value()
+        except RuntimeError:  # a value CEL cannot take: one by one, to name the rule
+            found = None
+        if type(found) is list:
+            return shape, tuple(found)
         results = list(shape.start)
+        activation = self._rules.activation(values)
         if shape.program is not None:
             try:
                 found = shape.program.eval(activation).plain_value()
@@ -243,32 +273,48 @@ class RuleGroup:
                     results[index] = value
             else:  # an error: one by one, to name the rule that fails
                 for index in shape.together:
-                    results[index] = self._rules.evaluate(self.names[index], values, activation)
+                    results[index] = self._one(index, values, activation)
         for index in shape.each:
-            results[index] = self._rules.evaluate(self.names[index], values, activation)
-        return results
+            results[index] = self._one(index, values, activation)
+        return shape, tuple(results[index] for index in shape.read)
 
-    def _shape(self, given: frozenset[str]) -> _Shape:
-        start: list[bool | None] = [None] * len(self.names)
+    def shape(self, values: Values) -> Shape:
+        """How the group is evaluated for requests that give these values' names."""
+        order = tuple(values)
+        return self._orders.get(order) or self._shape(order)
+
+    def _one(self, index: int, values: Values, activation: cel.Activation | None) -> Result:
+        try:
+            return self._rules.evaluate(self.names[index], values, activation)
+        except RuleError as error:
+            return error
+
+    def _shape(self, order: tuple[str, ...]) -> Shape:
+        given = frozenset(order)
+        shape = self._shapes.get(given)
+        if shape is None:
+            shape = self._new_shape(given)
+        if len(self._orders) >= _PROGRAMS:
+            self._orders.clear()
+            self._shapes.clear()
+        self._shapes[given] = self._orders[order] = shape
+        return shape
+
+    def _new_shape(self, given: frozenset[str]) -> Shape:
+        start: list[Result] = [None] * len(self.names)
         complete: list[int] = []
         each: list[int] = []
         for index, name in enumerate(self.names):
             needs = self._rules.needs(name)
             if given.issuperset(needs):
                 complete.append(index)
-                continue
-            if given.isdisjoint(needs):
-                try:
-                    start[index] = self._rules.evaluate(name, {})
-                    continue
-                except RuleError:  # it fails whatever the request gives: let each request fail
-                    pass
-            each.append(index)
+            elif given.isdisjoint(needs):
+                start[index] = self._one(index, {}, None)
+            else:
+                each.append(index)
+        read = tuple(sorted(complete + each))
+        everything = self._rules.listed(tuple(self.names[i] for i in read)) if read else None
         if len(complete) < 2:  # one rule alone is quicker than a list of one
             complete, each = [], sorted(each + complete)
         program = self._rules.listed(tuple(self.names[i] for i in complete)) if complete else None
-        if len(self._shapes) >= _PROGRAMS:
-            self._shapes.clear()
-        shape = _Shape(tuple(start), tuple(complete), program, tuple(each))
-        self._shapes[given] = shape
-        return shape
+        return Shape(given, tuple(start), read, everything, tuple(complete), program, tuple(each))
