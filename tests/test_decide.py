@@ -579,6 +579,14 @@ def test_a_rule_needs_only_the_facts_it_reads(expression: str, needs: tuple[str,
     assert Rules(FACTS, {"x": expression}).needs("x") == needs
 
 
+def test_a_rule_that_reads_more_facts_than_cel_lists_errors_for_needs_them_all() -> None:
+    facts = {f"f{i}": "bool" for i in range(30)}
+    expression = " || ".join(f"(f{i} && 'f{i}x'.contains('f'))" for i in range(30))
+    rules = Rules(facts, {"x": expression, "y": "f3 || f1"})
+    assert rules.needs("x") == tuple(facts)
+    assert rules.needs("y") == ("f1", "f3")
+
+
 def _operand(kind: str) -> st.SearchStrategy[str]:
     literals = {
         "bool": ["true", "false"],

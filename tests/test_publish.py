@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 import tinycss2
+from selectolax.lexbor import LexborNode
 
 from kontaktcharta.build import build
 from kontaktcharta.cli import main
 from kontaktcharta.embed import unscoped_selectors
 from kontaktcharta.markdown_page import as_html
 from kontaktcharta.policy import localize
-from kontaktcharta.verify import Element, compare, compare_embed, parse
+from kontaktcharta.verify import compare, compare_embed, parse, text, top_level
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.yaml"
@@ -51,21 +52,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def elements(root: Element) -> list[Element]:
-    """The elements directly below a parsed fragment's root; text between them must be blank."""
-    assert all(isinstance(c, Element) or not c.strip() for c in root.children)
-    return [c for c in root.children if isinstance(c, Element)]
+def elements(markup: str) -> list[LexborNode]:
+    """The top-level elements of a fragment; text between them must be blank."""
+    nodes = top_level(parse(markup))
+    assert all(node.tag != "-text" for node in nodes)
+    return nodes
 
 
 def assert_anchors(markup: str, policy: dict[str, Any]) -> None:
     """Every section and criterion anchor is there, with its data-criterion and its text."""
-    by_id = {e.attrs["id"]: e for e in parse(markup).iter() if "id" in e.attrs}
+    by_id = {e.attributes["id"]: e for e in parse(markup).css("[id]")}
     assert {"accept", "decline", "declined"} <= set(by_id)
     for section in ("accept", "decline"):
         for criterion in policy[section]["criteria"]:
             element = by_id[f"{section}-{criterion['id']}"]
-            assert element.attrs["data-criterion"] == criterion["id"]
-            assert element.text() == " ".join(criterion["text"].split())
+            assert element.attributes["data-criterion"] == criterion["id"]
+            assert text(element) == " ".join(criterion["text"].split())
 
 
 def test_every_export_exists_for_every_language(site: Path) -> None:
@@ -77,10 +79,14 @@ def test_every_export_exists_for_every_language(site: Path) -> None:
 
 def test_embed_is_one_element_in_the_language_of_its_page(site: Path) -> None:
     for lang, prefix in LANGUAGES.items():
-        [top] = elements(parse((site / prefix / "embed.html").read_text("utf-8")))
-        assert (top.tag, top.attrs["class"], top.attrs["lang"]) == ("div", "kontaktcharta", lang)
-        assert [e.tag for e in top.iter() if e.tag in ("h1", "h2")] == ["h2"]
-        assert not [e for e in top.iter() if e.tag in ("script", "link", "meta")]
+        [top] = elements((site / prefix / "embed.html").read_text("utf-8"))
+        assert (top.tag, top.attributes["class"], top.attributes["lang"]) == (
+            "div",
+            "kontaktcharta",
+            lang,
+        )
+        assert [e.tag for e in top.css("h1, h2")] == ["h2"]
+        assert not top.css("script, link, meta")
 
 
 def scoped(css: str) -> list[str]:
@@ -112,9 +118,9 @@ def test_embed_css_is_scoped_to_the_embed(path: Path) -> None:
 
 
 def test_the_built_embed_carries_the_scoped_css(site: Path) -> None:
-    [top] = elements(parse((site / "embed.html").read_text("utf-8")))
-    [style] = [e for e in top.iter() if e.tag == "style"]
-    css = "".join(c for c in style.children if isinstance(c, str))
+    [top] = elements((site / "embed.html").read_text("utf-8"))
+    [style] = top.css("style")
+    css = style.text(deep=True)
     assert scoped(css) == scoped((ROOT / "themes" / "default" / "embed.css").read_text("utf-8"))
 
 
@@ -379,5 +385,6 @@ def check_built_pages(public: Path, policy: dict[str, Any]) -> None:
         local = localize(policy, lang)
         assert_anchors(page, local)
         assert compare(page, local, fragment=True) == []
-        [html] = [e for e in parse(page).iter() if e.tag == "html"]
-        assert html.attrs["lang"] == lang
+        root = parse(page).root
+        assert root is not None
+        assert root.attributes["lang"] == lang

@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin
 
+import orjson
+
 from .messages import default_decline_template
 from .model import Charta, Criterion, Request, Section, Text
 
@@ -110,8 +112,10 @@ def canonical(data: Any) -> bytes:
 
 
 def dump(data: Any) -> bytes:
-    """The written form: indented, UTF-8, a final newline; the same input gives the same bytes."""
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    """The written form: indented by two spaces, UTF-8, a final newline; the same input gives the
+    same bytes. orjson writes what `json.dumps(data, indent=2, ensure_ascii=False)` would, some
+    twenty times faster, but for the exponent of a large or small double (`1e16`, not `1e+16`)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def render_schema(url: str | None) -> dict[str, Any]:

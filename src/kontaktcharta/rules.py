@@ -81,7 +81,7 @@ def _compile(facts: Mapping[str, str], expression: str) -> cel.Expression | Rule
     return _cached_compile(tuple(facts.items()), expression)
 
 
-@functools.lru_cache(maxsize=256)  # checking a policy and then deciding by it compiles once
+@functools.lru_cache(maxsize=16384)  # checking a policy and then deciding by it compiles once
 def _cached_compile(
     facts: tuple[tuple[str, str], ...], expression: str
 ) -> cel.Expression | RuleProblem:
@@ -182,7 +182,17 @@ class Rules:
 
     def _referenced(self, expression: str) -> tuple[str, ...]:
         # A fact is read when the expression does not compile without it. That leaves out
-        # words in string literals, member names and macro variables.
+        # words in string literals, member names and macro variables. One compile with no
+        # facts declared names every one the expression reads, unless CEL stops counting.
+        try:
+            _NO_FACTS().compile(expression)
+        except RuntimeError as error:
+            text = str(error)
+            if _TOO_MANY not in text:
+                names = {name.lstrip(".").split(".")[0] for name in _UNDECLARED.findall(text)}
+                return tuple(fact for fact in [*self._facts, PLATFORM] if fact in names)
+        else:
+            return ()
         found = []
         for fact in [*self._facts, PLATFORM]:
             if not re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", expression):
@@ -193,6 +203,12 @@ class Rules:
                 if {fact, "." + fact} & set(_UNDECLARED.findall(str(error))):
                     found.append(fact)
         return tuple(found)
+
+
+_NO_FACTS: Final = functools.cache(lambda: cel.NewEnv(variables={}))
+"""A CEL environment that declares nothing, to learn which facts an expression reads."""
+_TOO_MANY: Final = "maximum number of ERROR issues exceeded"
+"""CEL's word that it stopped listing problems."""
 
 
 _PROGRAMS: Final = 1024
@@ -216,9 +232,8 @@ class Shape:
     everything: cel.Expression | None
     """Those rules as one CEL list: tried first, as most requests leave none of them open."""
     together: tuple[int, ...]
-    """Of those, the rules whose facts are all given, for when the list fails."""
-    program: cel.Expression | None
-    """The CEL list of those, where there are two or more."""
+    """Of those, the rules whose facts are all given, for when the list fails: two or more, run
+    as one CEL list, compiled the first time a list fails."""
     each: tuple[int, ...]
     """Of those, the rules evaluated one by one when the list fails: some facts they read are
     given, others missing, so CEL's commutative logic may leave them open."""
@@ -263,9 +278,10 @@ class RuleGroup:
             return shape, tuple(found)
         results = list(shape.start)
         activation = self._rules.activation(values)
-        if shape.program is not None:
+        if shape.together:
+            program = self._rules.listed(tuple(self.names[i] for i in shape.together))
             try:
-                found = shape.program.eval(activation).plain_value()
+                found = program.eval(activation).plain_value()
             except RuntimeError:
                 found = None
             if type(found) is list:
@@ -316,5 +332,4 @@ class RuleGroup:
         everything = self._rules.listed(tuple(self.names[i] for i in read)) if read else None
         if len(complete) < 2:  # one rule alone is quicker than a list of one
             complete, each = [], sorted(each + complete)
-        program = self._rules.listed(tuple(self.names[i] for i in complete)) if complete else None
-        return Shape(given, tuple(start), read, everything, tuple(complete), program, tuple(each))
+        return Shape(given, tuple(start), read, everything, tuple(complete), tuple(each))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .lang import folder as lang_folder
 from .policy import localize
@@ -36,6 +36,8 @@ VOID = frozenset(
 SECTIONS = ("accept", "decline")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
+_TEXT = "-text"
+"""Lexbor's tag name of a text node (comments are `-comment`, and left out here)."""
 EMBED_CLASS = "kontaktcharta"
 """The class of the embed's one root element; every selector of its CSS starts with it."""
 PAGES: dict[str, Literal["page", "embed", "markdown"]] = {
@@ -46,55 +48,9 @@ PAGES: dict[str, Literal["page", "embed", "markdown"]] = {
 """Each language's files that show the charta; those present are compared with the policy."""
 
 
-@dataclass(slots=True)
-class Element:
-    """A parsed HTML element: enough of a DOM to compare a page with its policy."""
-
-    tag: str
-    attrs: dict[str, str]
-    children: list[Element | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        """The element's text as a browser shows it (see `shown`)."""
-        return shown("".join(_texts(self)))
-
-    def inner(self) -> str:
-        """Canonical inner HTML: attributes sorted, entities decoded and escaped one way."""
-        return "".join(_canonical(child) for child in self.children)
-
-    def iter(self) -> Iterator[Element]:
-        """This element and every element below it, in document order."""
-        # A stack, not nested generators: a page of thousands of criteria is walked often.
-        stack = [self]
-        while stack:
-            element = stack.pop()
-            yield element
-            stack += [c for c in reversed(element.children) if isinstance(c, Element)]
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
+def parse(markup: str) -> LexborHTMLParser:
+    """Parse HTML (a page or a fragment) as a browser does: the HTML5 parsing algorithm."""
+    return LexborHTMLParser(markup)
 
 
 def shown(text: str) -> str:
@@ -102,36 +58,67 @@ def shown(text: str) -> str:
     return _HTML_SPACE.sub(" ", text).strip(" ")
 
 
-def parse(markup: str) -> Element:
-    """Parse HTML (a page or a fragment) into Elements under a root."""
-    builder = _TreeBuilder()
-    builder.feed(markup)
-    builder.close()
-    return builder.root
+def text(node: LexborNode) -> str:
+    """An element's text as a browser shows it (see `shown`)."""
+    return shown(node.text(deep=True))
 
 
-def _texts(element: Element) -> Any:
-    for child in element.children:
-        if isinstance(child, str):
-            yield child
-        elif child.tag not in ("script", "style"):
-            yield from _texts(child)
+def inner(node: LexborNode) -> str:
+    """Canonical inner HTML: attributes sorted, entities decoded and escaped one way."""
+    return "".join(_canonical(child) for child in node.iter(include_text=True))
 
 
-def _canonical(node: Element | str) -> str:
-    if isinstance(node, str):
-        return html.escape(node, quote=False)
-    attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in sorted(node.attrs.items()))
-    if node.tag in VOID:
-        return f"<{node.tag}{attrs}>"
-    return f"<{node.tag}{attrs}>{node.inner()}</{node.tag}>"
+def _canonical(node: LexborNode) -> str:
+    tag = node.tag
+    if tag == _TEXT:
+        return html.escape(node.text_content or "", quote=False)
+    if tag is None or tag.startswith("-"):  # a comment
+        return ""
+    attrs = "".join(f' {k}="{html.escape(v or "")}"' for k, v in sorted(node.attributes.items()))
+    if tag in VOID:
+        return f"<{tag}{attrs}>"
+    return f"<{tag}{attrs}>{inner(node)}</{tag}>"
 
 
+def _plain(markup: str) -> bool:
+    """Whether HTML is text alone, which parses to itself: no markup, entity, CR or NUL."""
+    return not ("<" in markup or "&" in markup or ">" in markup or "\r" in markup or "\0" in markup)
+
+
+@functools.lru_cache(maxsize=16384)  # one criterion is compared in three files per language
 def _canonical_html(markup: str) -> str:
-    """`parse(markup).inner()`; text without markup, the most common criterion, is its own."""
-    if "<" in markup or "&" in markup or ">" in markup:
-        return parse(markup).inner()
-    return markup
+    """`inner()` of a fragment; text alone, the most common criterion, is its own."""
+    if _plain(markup):
+        return markup
+    body = parse(markup).body
+    return inner(body) if body is not None else ""
+
+
+def _same(element: LexborNode, markup: str) -> bool:
+    """Whether an element's inner HTML is that of the policy's HTML, in canonical form."""
+    if _plain(markup):  # most criteria: compare the one text child, with no serializing
+        child = element.child
+        if child is not None and child.next is None and child.tag == _TEXT:
+            return child.text_content == markup
+    return inner(element) == _canonical_html(markup)
+
+
+def _elements(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Every element of a document, in document order."""
+    return [node for node in tree.root.traverse()] if tree.root is not None else []
+
+
+def top_level(tree: LexborHTMLParser) -> list[LexborNode]:
+    """A fragment's top-level nodes but blank text and comments: what the parser put in the
+    head (a leading <style>, <link> or <meta>) and in the body."""
+    return [
+        node
+        for part in (tree.head, tree.body)
+        if part is not None
+        for node in part.iter(include_text=True)
+        if (node.tag == _TEXT and (node.text_content or "").strip())
+        or not (node.tag or "-").startswith("-")
+    ]
 
 
 def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[str]:
@@ -142,25 +129,33 @@ def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[s
     return _compare(parse(page), policy, fragment)
 
 
-def _compare(root: Element, policy: dict[str, Any], fragment: bool) -> list[str]:
-    by_id = {e.attrs["id"]: e for e in root.iter() if "id" in e.attrs}
-    found = _fragment_title(root, policy) if fragment else _page_head(root, policy)
+def _compare(tree: LexborHTMLParser, policy: dict[str, Any], fragment: bool) -> list[str]:
+    everything = _elements(tree)
+    by_id: dict[str, LexborNode] = {}
+    scripts = None  # the first element that runs script: a <script>, or an on… attribute
+    for node in everything:
+        attrs = node.attributes
+        if "id" in attrs:
+            by_id.setdefault(attrs["id"] or "", node)
+        if scripts is None and (
+            node.tag == "script" or any(name[:2].lower() == "on" for name in attrs)
+        ):
+            scripts = node.tag
+    found = _fragment_title(everything, policy) if fragment else _page_head(everything, policy)
     for name in (*SECTIONS, "declined"):
         section = by_id.get(name)
         title = policy[name]["title"]
         if section is None:
             found.append(f"{name}: the page has no #{name} section")
             continue
-        heading = next((e.text() for e in section.iter() if e.tag in ("h2", "h3")), None)
+        first = section.css_first("h2, h3")
+        heading = text(first) if first is not None else None
         if heading != shown(title):
             found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
         if name in SECTIONS:
             found += _criteria(name, section, policy[name]["criteria"])
-    scripts = [
-        e for e in root.iter() if e.tag == "script" or any(a.startswith("on") for a in e.attrs)
-    ]
-    if scripts:
-        found.append(f"the page runs JavaScript (<{scripts[0].tag}>); a charta page runs none")
+    if scripts is not None:
+        found.append(f"the page runs JavaScript (<{scripts}>); a charta page runs none")
     return found
 
 
@@ -168,18 +163,22 @@ def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
     """`compare` for embed.html, and its own rules: one scoped root element, scoped CSS."""
     from .embed import unscoped_selectors
 
-    root = parse(fragment)
-    found = _compare(root, policy, fragment=True)
-    tops = [c for c in root.children if isinstance(c, Element) or c.strip()]
-    top = tops[0] if len(tops) == 1 and isinstance(tops[0], Element) else None
-    if top is None or top.tag != "div" or EMBED_CLASS not in top.attrs.get("class", "").split():
+    tree = parse(fragment)
+    found = _compare(tree, policy, fragment=True)
+    tops = top_level(tree)
+    top = tops[0] if len(tops) == 1 and tops[0].tag != _TEXT else None
+    if (
+        top is None
+        or top.tag != "div"
+        or EMBED_CLASS not in (top.attributes.get("class") or "").split()
+    ):
         found.append(f'the fragment is not one <div class="{EMBED_CLASS}"> element')
-    elif top.attrs.get("lang") != policy["lang"]:
+    elif top.attributes.get("lang") != policy["lang"]:
         found.append(
-            f"lang: the fragment says {top.attrs.get('lang')!r}, the policy {policy['lang']!r}"
+            f"lang: the fragment says {top.attributes.get('lang')!r}, the policy {policy['lang']!r}"
         )
-    for style in (e for e in root.iter() if e.tag == "style"):
-        css = "".join(c for c in style.children if isinstance(c, str))
+    for style in tree.css("style"):
+        css = style.text(deep=True)
         found += [
             f"the CSS reaches outside .{EMBED_CLASS}: {selector}"
             for selector in unscoped_selectors(css, f".{EMBED_CLASS}")
@@ -187,13 +186,13 @@ def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
     return found
 
 
-def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
+def _page_head(everything: list[LexborNode], policy: dict[str, Any]) -> list[str]:
     """A whole page names its revision and its policy in <head> and carries the title as h1."""
     found: list[str] = []
     meta = [
-        e.attrs.get("content")
-        for e in root.iter()
-        if e.tag == "meta" and e.attrs.get("name") == "charta-revision"
+        e.attributes.get("content")
+        for e in everything
+        if e.tag == "meta" and e.attributes.get("name") == "charta-revision"
     ]
     if meta != [policy["revision"]]:
         found.append(
@@ -202,15 +201,15 @@ def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
         )
     if not any(
         e.tag == "link"
-        and e.attrs.get("rel") == "alternate"
-        and e.attrs.get("type") == "application/json"
-        for e in root.iter()
+        and e.attributes.get("rel") == "alternate"
+        and e.attributes.get("type") == "application/json"
+        for e in everything
     ):
         found.append(
             "the page does not name its JSON policy "
             '(<link rel="alternate" type="application/json">)'
         )
-    h1 = [e.text() for e in root.iter() if e.tag == "h1"]
+    h1 = [text(e) for e in everything if e.tag == "h1"]
     if shown(policy["title"]) not in h1:
         found.append(
             f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
@@ -219,18 +218,18 @@ def _page_head(root: Element, policy: dict[str, Any]) -> list[str]:
     return found
 
 
-def _fragment_title(root: Element, policy: dict[str, Any]) -> list[str]:
+def _fragment_title(everything: list[LexborNode], policy: dict[str, Any]) -> list[str]:
     """A fragment's first heading, whatever its level, is the charta's title."""
-    first = next((e.text() for e in root.iter() if e.tag in HEADINGS), None)
+    first = next((text(e) for e in everything if e.tag in HEADINGS), None)
     if first != shown(policy["title"]):
         return [f"title: the first heading says {first!r}, the policy {policy['title']!r}"]
     return []
 
 
-def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> list[str]:
-    shown = [e for e in section.iter() if "data-criterion" in e.attrs]
+def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) -> list[str]:
+    shown = [(e, e.attributes) for e in section.css("[data-criterion]")]
     found = []
-    page_ids = [e.attrs["data-criterion"] for e in shown]
+    page_ids = [attrs["data-criterion"] or "" for _, attrs in shown]
     policy_ids = [c["id"] for c in criteria]
     on_page, in_policy = set(page_ids), set(policy_ids)  # sets: a charta may have thousands
     for missing in [i for i in policy_ids if i not in on_page]:
@@ -247,18 +246,17 @@ def _criteria(name: str, section: Element, criteria: list[dict[str, Any]]) -> li
     first: dict[str, int] = {}
     for index, criterion_id in enumerate(policy_ids):
         first.setdefault(criterion_id, index)
-    for element in shown:
-        criterion = by_id.get(element.attrs["data-criterion"])
+    for element, attrs in shown:
+        criterion = by_id.get(attrs["data-criterion"] or "")
         if criterion is None:
             continue
         where = f"{name}.criteria[{first[criterion['id']]}] ({criterion['id']})"
-        if element.attrs.get("id") != f"{name}-{criterion['id']}":
+        if attrs.get("id") != f"{name}-{criterion['id']}":
             found.append(
-                f"{where}: the anchor is {element.attrs.get('id')!r}, "
-                f"expected '{name}-{criterion['id']}'"
+                f"{where}: the anchor is {attrs.get('id')!r}, expected '{name}-{criterion['id']}'"
             )
-        page_html, policy_html = element.inner(), _canonical_html(criterion["html"])
-        if page_html != policy_html:
+        if not _same(element, criterion["html"]):
+            page_html, policy_html = inner(element), _canonical_html(criterion["html"])
             found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
     return found
 

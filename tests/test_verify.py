@@ -1,0 +1,180 @@
+"""The proof that page and policy agree: every way a page can differ is found and named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kontaktcharta.build import render_site
+from kontaktcharta.verify import compare, compare_embed
+
+EXAMPLE = Path(__file__).parents[1] / "charta.yaml"
+EXCHANGE = (
+    '<li id="accept-exchange" data-criterion="exchange">von Menschen, mit denen ich mich schon '
+    "anderswo rege austausche, etwa per Mail oder im Fediverse</li>"
+)
+MET = (
+    '<li id="accept-met" data-criterion="met">von Menschen, denen ich <strong>persönlich '
+    "begegnet</strong> bin oder die ich bald treffe</li>"
+)
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[str, str, dict[str, object]]:
+    site = render_site(EXAMPLE)
+    page, embed = site.files["index.html"].decode(), site.files["embed.html"].decode()
+    assert EXCHANGE in page and MET in page
+    return page, embed, json.loads(site.files["charta.json"])
+
+
+def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]]) -> None:
+    page, embed, policy = built
+    assert compare(page, policy) == []
+    assert compare_embed(embed, policy) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            EXCHANGE,
+            "",
+            [
+                "accept: the page lacks criterion 'exchange' (#accept-exchange)",
+            ],
+        ),
+        (
+            MET + "\n" + EXCHANGE,
+            EXCHANGE + "\n" + MET,
+            [
+                "accept: the page orders the criteria ['exchange', 'met', 'customers', "
+                "'prospects', 'profile-readers'], the policy ['met', 'exchange', 'customers', "
+                "'prospects', 'profile-readers']"
+            ],
+        ),
+        (
+            EXCHANGE,
+            EXCHANGE + '\n<li id="accept-extra" data-criterion="extra">Noch etwas</li>',
+            ["accept: the page shows criterion 'extra', which the policy lacks"],
+        ),
+        (
+            'id="accept-exchange"',
+            'id="accept-austausch"',
+            [
+                "accept.criteria[1] (exchange): the anchor is 'accept-austausch', "
+                "expected 'accept-exchange'"
+            ],
+        ),
+        (
+            "etwa per Mail oder im Fediverse",
+            "etwa per Brief",
+            [
+                "accept.criteria[1] (exchange): the page shows 'von Menschen, mit denen ich mich "
+                "schon anderswo rege austausche, etwa per Brief', the policy says 'von Menschen, "
+                "mit denen ich mich schon anderswo rege austausche, etwa per Mail oder im "
+                "Fediverse'"
+            ],
+        ),
+        (
+            "<strong>persönlich begegnet</strong>",
+            "<em>persönlich begegnet</em>",
+            [
+                "accept.criteria[0] (met): the page shows 'von Menschen, denen ich <em>persönlich "
+                "begegnet</em> bin oder die ich bald treffe', the policy says 'von Menschen, denen "
+                "ich <strong>persönlich begegnet</strong> bin oder die ich bald treffe'"
+            ],
+        ),
+        (
+            '<li id="accept-met" data-criterion="met">',
+            '<li id="accept-met" data-criterion="met" onclick="alert(1)">',
+            ["the page runs JavaScript (<li>); a charta page runs none"],
+        ),
+        (
+            "</main>",
+            "<script>alert(1)</script></main>",
+            ["the page runs JavaScript (<script>); a charta page runs none"],
+        ),
+        (
+            '<meta name="charta-revision" content="sha256:',
+            '<meta name="charta-revision" content="sha256:0',
+            ["revision"],
+        ),
+        (
+            '<link rel="alternate" type="application/json" href="charta.json">',
+            "",
+            [
+                "the page does not name its JSON policy "
+                '(<link rel="alternate" type="application/json">)'
+            ],
+        ),
+        (
+            "<h1>Meine Kontaktcharta</h1>",
+            "<h1>Meine Charta</h1>",
+            ["title: the page's h1 says 'Meine Charta', the policy 'Meine Kontaktcharta'"],
+        ),
+        (
+            "<h2>Ich lehne Kontakte ab, wenn</h2>",
+            "<h2>Ich lehne ab</h2>",
+            [
+                "decline.title: the page says 'Ich lehne ab', the policy "
+                "'Ich lehne Kontakte ab, wenn'"
+            ],
+        ),
+        (
+            '<section id="declined">',
+            '<section id="abgelehnt">',
+            ["declined: the page has no #declined section"],
+        ),
+    ],
+    ids=[
+        "missing",
+        "order",
+        "extra",
+        "anchor",
+        "text",
+        "markup",
+        "event-attribute",
+        "script",
+        "revision",
+        "no-policy-link",
+        "h1",
+        "section-title",
+        "no-section",
+    ],
+)
+def test_every_way_a_page_differs_is_named(
+    built: tuple[str, str, dict[str, object]], old: str, new: str, expected: list[str]
+) -> None:
+    page, _, policy = built
+    assert page.count(old) == 1
+    found = compare(page.replace(old, new), policy)
+    if expected == ["revision"]:  # the message names both long hashes
+        assert len(found) == 1
+        assert found[0].startswith("revision: the page carries sha256:0")
+    else:
+        assert found == expected
+
+
+def test_entities_and_attribute_order_do_not_count_as_differences(
+    built: tuple[str, str, dict[str, object]],
+) -> None:
+    page, _, policy = built
+    same = page.replace("persönlich", "pers&ouml;nlich").replace("Fediverse", "Fedivers&#101;")
+    same = same.replace(
+        '<li id="accept-met" data-criterion="met">', '<li data-criterion="met" id="accept-met">'
+    )
+    assert compare(same, policy) == []
+
+
+def test_an_embed_with_a_second_root_or_another_language_is_named(
+    built: tuple[str, str, dict[str, object]],
+) -> None:
+    _, embed, policy = built
+    assert compare_embed(embed + "<p>mehr</p>", policy) == [
+        'the fragment is not one <div class="kontaktcharta"> element'
+    ]
+    assert compare_embed(embed.replace('lang="de"', 'lang="en"', 1), policy) == [
+        "lang: the fragment says 'en', the policy 'de'"
+    ]
