@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from tornado import websocket
 
 import browser
@@ -202,7 +202,25 @@ def test_reload_script_goes_before_the_end_of_head_or_at_the_end() -> None:
         b"<html><head><title>t</title>" + script + b"</HEAD><body>"
     )
     assert serve.inject(b"<p>no head</p>", script) == b"<p>no head</p>" + script
-    assert b'version:"7"' in script and b"/livereload.js?" in script
+    assert b'<script data-charta-generation="7">' in script and b"/livereload.js?" in script
+
+
+def test_a_change_to_a_static_file_reloads_the_whole_page_any_other_swaps_it(
+    tmp_path: Path,
+) -> None:
+    static = [tmp_path / "site_src" / "static", tmp_path / "themes" / "default" / "static"]
+    swap = serve.reload_path(
+        [tmp_path / "charta.yaml", tmp_path / "site_src" / "pages" / "a.md"], static
+    )
+    assert swap == "charta:swap"
+    assert serve.reload_path([tmp_path / "themes" / "default" / "style.css"], static) == swap
+    for path in (
+        tmp_path / "site_src" / "static" / "bild.png",
+        tmp_path / "themes" / "default" / "static" / "fonts" / "a.woff2",
+        tmp_path / "site_src" / "static",
+        tmp_path / "site_src",  # made, removed or renamed: its static folder with it
+    ):
+        assert serve.reload_path([tmp_path / "charta.yaml", path], static) == "*", path
 
 
 # The server in-process
@@ -459,6 +477,36 @@ def test_no_reload_is_dropped_however_close_the_saves(project: Path) -> None:
         assert asyncio.run(check(served)) == 3  # livereload alone sends one in 3 s
 
 
+async def _next_reload(client: websocket.WebSocketClientConnection) -> str:
+    """The path of the next reload the client gets."""
+    async with asyncio.timeout(20):
+        while True:
+            message = json.loads(await client.read_message() or "{}")
+            if message.get("command") == "reload":
+                path: str = message["path"]
+                return path
+
+
+def test_a_save_swaps_the_page_and_a_static_file_reloads_it(project: Path) -> None:
+    config = project / "charta.yaml"
+    text = config.read_text("utf-8")
+
+    async def check(served: Served) -> list[str]:
+        client = await _connect(served.port, str(served.live.generation))
+        editor_save(config, text.replace(CRITERION, "kein Grund passt"))
+        paths = [await _next_reload(client)]
+        (project / "site_src" / "static" / "bild.svg").write_text("<svg/>")
+        paths.append(await _next_reload(client))
+        editor_save(project / "site_src" / "pages" / "impressum.md", "# Impressum\n")
+        paths.append(await _next_reload(client))
+        await _close(client)
+        return paths
+
+    (project / "site_src" / "static").mkdir(exist_ok=True)  # git keeps no empty folders
+    with running(project) as served:
+        assert asyncio.run(check(served)) == ["charta:swap", "*", "charta:swap"]
+
+
 def test_a_socket_from_another_site_is_refused(project: Path) -> None:
     handshake = {
         "Connection": "Upgrade",
@@ -575,3 +623,185 @@ def test_ctrl_c_stops_cleanly(command: ServeProcess, page: Page) -> None:
     printed = "".join(command.lines)
     assert "Traceback" not in printed
     assert printed.endswith("\nStopped serving output/\n")
+
+
+# In Chromium: a save swaps the page in place
+
+
+CHANGED = "keiner der hier genannten Gründe zutrifft"
+"""The criterion's text after an edit."""
+
+
+def connected(page: Page, url: str) -> list[str]:
+    """Open `url`, wait for livereload.js to connect and mark the page with `window.__marker`.
+
+    Returns the list into which each document the page requests from then on goes: a page
+    swapped in place requests none, a reload or another navigation one.
+    """
+    page.goto(url)
+    page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol >= 7")
+    page.evaluate("window.__marker = 1")
+    documents: list[str] = []
+    page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+    return documents
+
+
+def marked(page: Page) -> bool:
+    """Whether the page is still the document `connected` opened."""
+    return bool(page.evaluate("window.__marker") == 1)
+
+
+def served_document(page: Page) -> str:
+    """The page's served HTML as the browser parses it, to compare with what the page shows."""
+    return str(
+        page.evaluate(
+            """async () => {
+            const answer = await fetch(location.href, {cache: "no-store"});
+            const parsed = new DOMParser().parseFromString(await answer.text(), "text/html");
+            return parsed.documentElement.outerHTML;
+        }"""
+        )
+    )
+
+
+def shown_document(page: Page) -> str:
+    """What the page shows, as HTML."""
+    return str(page.evaluate("document.documentElement.outerHTML"))
+
+
+@pytest.mark.browser
+def test_a_save_is_swapped_into_the_page_without_a_navigation(
+    project: Path, command: ServeProcess, page: Page
+) -> None:
+    config = project / "charta.yaml"
+    documents = connected(page, command.url)
+    assert page.evaluate("LiveReloadPluginCharta.version") == "1"
+
+    editor_save(config, config.read_text("utf-8").replace(CRITERION, CHANGED))
+    expect(page.get_by_text(CHANGED)).to_be_visible()
+    expect(page.get_by_text(CRITERION)).to_have_count(0)
+    assert marked(page), "the page was reloaded, not swapped"
+    assert documents == []
+    assert shown_document(page) == served_document(page)
+    # The plugin now reports the new build, so a new connection reloads nothing.
+    assert page.evaluate("LiveReloadPluginCharta.version") == "2"
+    page.evaluate(
+        """() => {
+            document.addEventListener("LiveReloadConnect", () => { window.__again = true; });
+            LiveReload.connector.socket.close();
+        }"""
+    )
+    page.wait_for_function("window.__again === true", timeout=10_000)
+    time.sleep(SETTLE)
+    assert marked(page) and documents == []
+
+
+@pytest.mark.browser
+def test_a_swap_keeps_the_scroll_position(project: Path, command: ServeProcess, page: Page) -> None:
+    config = project / "charta.yaml"
+    page.set_viewport_size({"width": 800, "height": 300})
+    documents = connected(page, command.url)
+    page.evaluate("window.scrollTo(0, 500)")
+    assert page.evaluate("window.scrollY") == 500
+
+    editor_save(config, config.read_text("utf-8").replace(CRITERION, CHANGED))
+    expect(page.get_by_text(CHANGED)).to_be_attached()
+    assert marked(page) and documents == []
+    assert page.evaluate("[window.scrollX, window.scrollY]") == [0, 500]
+
+
+@pytest.mark.browser
+def test_a_deep_link_keeps_its_mark_through_a_swap(
+    project: Path, command: ServeProcess, page: Page
+) -> None:
+    config = project / "charta.yaml"
+    documents = connected(page, command.url + "#decline-no-reason")
+    target = page.locator("li:target")
+    expect(target).to_contain_text(CRITERION)
+    page.evaluate("window.scrollTo(0, 20)")
+
+    editor_save(config, config.read_text("utf-8").replace(CRITERION, CHANGED))
+    expect(target).to_contain_text(CHANGED)
+    assert marked(page) and documents == []
+    assert page.evaluate("window.scrollY") == 20, "the mark must not scroll the page"
+
+
+@pytest.mark.browser
+def test_the_error_page_is_swapped_in_and_out(
+    project: Path, command: ServeProcess, page: Page
+) -> None:
+    config = project / "charta.yaml"
+    good = config.read_text("utf-8")
+    documents = connected(page, command.url)
+    title = page.title()
+    assert page.evaluate("document.documentElement.lang") == "de"
+
+    broken = good.replace(CRITERION, BROKEN)
+    editor_save(config, broken)
+    expect(page.locator("h1")).to_have_text("The charta has a mistake")
+    expect(page.locator("h2")).to_contain_text(f"charta.yaml:{line_of(broken, BROKEN)}:")
+    expect(page.locator("pre")).to_contain_text(BROKEN)
+    expect(page).to_have_title("Build failed – Kontaktcharta")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert shown_document(page) == served_document(page)
+
+    editor_save(config, good)
+    expect(page.get_by_text(CRITERION)).to_be_visible()
+    expect(page).to_have_title(title)
+    expect(page.locator("h2").first).not_to_contain_text("charta.yaml:")
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert shown_document(page) == served_document(page)
+    assert marked(page) and documents == []
+
+
+@pytest.mark.browser
+def test_a_changed_static_file_reloads_the_whole_page_and_shows_the_new_file(
+    project: Path, page: Page
+) -> None:
+    # A page of the site shows an image from site_src/static, through the user's own template.
+    templates = project / "site_src" / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    theme = (browser.ROOT / "themes" / "default" / "templates" / "page.html").read_text("utf-8")
+    image = '<img id="bild" src="bild.svg" alt="Bild">'
+    (templates / "page.html").write_text(
+        theme.replace("{% block main %}", "{% block main %}" + image, 1)
+    )
+    static = project / "site_src" / "static"
+    static.mkdir(exist_ok=True)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{0}"/>'
+    (static / "bild.svg").write_text(svg.format(10))
+    with serving(project) as command:
+        documents = connected(page, command.url + "impressum.html")
+        width = "document.getElementById('bild').naturalWidth"
+        page.wait_for_function(f"{width} === 10")
+
+        (static / "bild.svg").write_text(svg.format(20))
+        page.wait_for_function("window.__marker === undefined")
+        page.wait_for_function(f"{width} === 20")
+        assert documents == [command.url + "impressum.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("answer", ["network error", "plain text", "404", "another server's page"])
+def test_a_swap_that_fails_reloads_the_whole_page(
+    project: Path, command: ServeProcess, page: Page, answer: str
+) -> None:
+    def fetched(route: Route) -> None:
+        if route.request.resource_type != "fetch":
+            route.continue_()
+        elif answer == "network error":
+            route.abort()
+        elif answer == "plain text":
+            route.fulfill(status=200, content_type="text/plain", body="Seite")
+        elif answer == "404":
+            route.fulfill(status=404, content_type="text/html", body="<h1>Not found</h1>")
+        else:
+            route.fulfill(status=200, content_type="text/html", body="<title>Proxy</title><p>Hallo")
+
+    config = project / "charta.yaml"
+    page.route(command.url, fetched)
+    documents = connected(page, command.url)
+    editor_save(config, config.read_text("utf-8").replace(CRITERION, CHANGED))
+    page.wait_for_function("window.__marker === undefined")
+    expect(page.get_by_text(CHANGED)).to_be_visible()
+    assert documents == [command.url]

@@ -26,13 +26,25 @@ from .build import build
 from .errors import ChartaError, Problem
 from .watch import Watcher
 
-QUIET = 0.02
-"""Seconds without a change that end a burst: an editor's save is a burst far shorter than this."""
+QUIET = 0.01
+"""Seconds without a change that end a burst: an editor's save is a burst far shorter than this.
+
+The events of one save, as the watcher reports them, come at most 3 ms apart on an idle machine
+(plain writes, temporary file and rename, with and without fsync, vim, `sed -i`, `ed`), and at
+most about 10 ms apart with every core busy; see docs/serve.md.
+"""
 LONGEST_WAIT = 0.25
 """Seconds after a burst's first change by which it is built however long the burst goes on."""
 PORT_TRIES = 10
 """How many ports from the one asked for are tried before giving up."""
-_FULL_RELOAD = "*"  # a path that names no stylesheet or image, so livereload.js reloads the page
+# The two reloads the server sends, as the `path` of livereload's "reload" command. The page's
+# plugin (see `reload_script`) takes over `_SWAP_RELOAD`: it fetches the page again and swaps it
+# in place, which is quicker than a navigation and keeps the scroll position. Every other path
+# goes to livereload.js's own logic, which reloads the whole page for "*" (it names no stylesheet
+# or image). A change to a static file (an image, a font) needs that full reload: a page swapped
+# in place would keep showing what the browser already fetched of it (see `reload_path`).
+_FULL_RELOAD = "*"
+_SWAP_RELOAD = "charta:swap"
 
 
 class ServeError(Exception):
@@ -150,17 +162,78 @@ _ERROR_CSS = (
 
 
 def reload_script(generation: int) -> bytes:
-    """The script a served page gets: livereload.js, told which build the page comes from."""
-    # livereload.js sends its plugins' versions when it connects; this "plugin" carries the
-    # generation, so a page that was loading while its reload was sent still gets reloaded.
-    return (
-        "<script>window.LiveReloadPluginCharta=Object.assign(function(){},"
-        f'{{identifier:"charta",version:"{generation}"}});'
-        "(function(){var s=document.createElement('script'),l=window.location;"
-        "var p=l.port||(l.protocol=='https:'?443:80);"
-        "s.src='/livereload.js?host='+l.hostname+'&port='+p;"
-        "document.head.appendChild(s)})();</script>"
-    ).encode()
+    """The script a served page gets: livereload.js and a plugin that swaps a new build in."""
+    return _RELOAD_SCRIPT.replace("GENERATION", str(generation)).encode()
+
+
+# livereload.js (livereload/vendors/livereload.js of the livereload package) adds as a plugin
+# each `window.LiveReloadPlugin…` there is when it loads: it calls `new Plugin(window, host)`,
+# sends the plugin's static `version`, under its static `identifier`, to the server on each
+# connection, and on each reload calls every plugin's `reload(path, options)` first; a plugin
+# that returns true has handled the reload.
+#
+# This plugin's version is the build the page shows, so a page that was loading while its reload
+# was sent is reloaded when it connects (`Reload.on_message`). It handles `_SWAP_RELOAD`: it
+# fetches the page again and swaps it in place, in one task so that no frame shows half of it:
+# the attributes of <html>, the head's content (nodes equal to the old ones are kept, so an
+# unchanged stylesheet is not parsed or fetched again) and the body; then it restores the scroll
+# position and takes the new page's build as its version. The new page's scripts do not run
+# (DOMParser marks them so), the livereload.js that runs keeps its connection. The error page
+# (HTTP 500) is swapped in like any page. On any failure, or when the answer is not one of this
+# server's pages, it reloads the whole page instead.
+_RELOAD_SCRIPT = (
+    '<script data-charta-generation="GENERATION">(function(){'
+    "var SWAP=" + json.dumps(_SWAP_RELOAD) + ",latest=0;"
+    "function Charta(window){this.window=window}"
+    'Charta.identifier="charta";'
+    'Charta.version=document.currentScript.getAttribute("data-charta-generation");'
+    "Charta.prototype.reload=function(path){"
+    "if(path!==SWAP)return false;"
+    "var w=this.window,ticket=++latest;"
+    "swap(w,ticket).catch(function(){w.location.reload()});"
+    "return true};"
+    "async function swap(w,ticket){"
+    'var r=await w.fetch(w.location.href,{cache:"no-store"});'
+    'var kind=(r.headers.get("Content-Type")||"").split(";")[0].trim().toLowerCase();'
+    'if(r.status!==200&&r.status!==500||r.redirected||kind!=="text/html")'
+    'throw new Error("not a page");'
+    "var text=await r.text();"
+    "if(ticket!==latest)return;"  # a later reload's fetch is under way
+    'var doc=new DOMParser().parseFromString(text,"text/html"),'
+    'mark=doc.querySelector("script[data-charta-generation]");'
+    'if(!mark||!doc.head||!doc.body)throw new Error("not a page of this server");'
+    'var generation=mark.getAttribute("data-charta-generation");'
+    "if(+generation<+Charta.version)return;"
+    # With scripting off, DOMParser reads <noscript> as markup; a browser with scripts shows none.
+    'doc.querySelectorAll("noscript").forEach(function(n){n.remove()});'
+    "var d=w.document,x=w.scrollX,y=w.scrollY;"
+    "attributes(d.documentElement,doc.documentElement);"
+    "head(d,doc.head);"
+    "d.documentElement.replaceChild(d.adoptNode(doc.body),d.body);"
+    "Charta.version=generation;"
+    # The new element the address's #fragment names becomes :target, without a scroll to it.
+    "if(w.location.hash)w.location.replace(w.location.href);"
+    "w.scrollTo(x,y)}"
+    "function attributes(to,from){"
+    "Array.from(to.attributes).forEach(function(a){"
+    "if(!from.hasAttribute(a.name))to.removeAttribute(a.name)});"
+    "Array.from(from.attributes).forEach(function(a){"
+    "if(to.getAttribute(a.name)!==a.value)to.setAttribute(a.name,a.value)})}"
+    "function head(d,fresh){"
+    "var old=Array.from(d.head.childNodes),kept=new Set();"
+    "var nodes=Array.from(fresh.childNodes).map(function(n){"
+    "var same=old.find(function(o){return!kept.has(o)&&o.isEqualNode(n)});"
+    "if(same){kept.add(same);return same}"
+    "return d.adoptNode(n)});"
+    "old.forEach(function(o){if(!kept.has(o))o.remove()});"
+    "nodes.forEach(function(n,i){var at=d.head.childNodes[i];"
+    "if(at!==n)d.head.insertBefore(n,at||null)})}"
+    "window.LiveReloadPluginCharta=Charta;"
+    "var s=document.createElement('script'),l=window.location;"
+    "var p=l.port||(l.protocol=='https:'?443:80);"
+    "s.src='/livereload.js?host='+l.hostname+'&port='+p;"
+    "document.head.appendChild(s)})();</script>"
+)
 
 
 def inject(page: bytes, script: bytes) -> bytes:
@@ -258,7 +331,7 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
             # livereload ignores a change within 3 s of the last reload; every change counts here.
             changed, _ = cls.watcher.examine()
             if changed:
-                cls.reload_waiters(_FULL_RELOAD)
+                cls.reload_waiters(cls.watcher.reload_path)
 
         def on_message(self, message: str) -> None:
             data = json.loads(message)
@@ -270,6 +343,7 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
             plugins = data.get("plugins")
             shown = plugins.get("charta", {}).get("version") if isinstance(plugins, dict) else None
             if shown != str(live.generation):
+                # What changed since that page's build is not known: reload it whole.
                 self.send_message({"command": "reload", "path": _FULL_RELOAD, "liveCSS": False})
 
         def on_close(self) -> None:
@@ -281,10 +355,18 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
 class _Hook(LivereloadWatcher):  # type: ignore[misc]
     """livereload's watcher hook fed by inotify: no polling, one rebuild per burst of changes."""
 
-    def __init__(self, watcher: Watcher, rebuild: Callable[[Sequence[Path]], None]) -> None:
+    def __init__(
+        self,
+        watcher: Watcher,
+        rebuild: Callable[[Sequence[Path]], None],
+        static: Sequence[Path] = (),
+    ) -> None:
         super().__init__()
         self._watcher = watcher
         self._rebuild = rebuild
+        self._static = static
+        self.reload_path = _SWAP_RELOAD
+        """The reload for the pages after the latest burst: in place, or whole (`reload_path`)."""
         self._pending: dict[Path, None] = {}
         self._first = 0.0
         self._timer: asyncio.TimerHandle | None = None
@@ -301,6 +383,7 @@ class _Hook(LivereloadWatcher):  # type: ignore[misc]
         changed, self._pending, self._timer = list(self._pending), {}, None
         self.filepath = str(changed[0]) if changed else None
         if changed:
+            self.reload_path = reload_path(changed, self._static)
             self._rebuild(changed)
         return self.filepath, None
 
@@ -324,6 +407,19 @@ class _Hook(LivereloadWatcher):  # type: ignore[misc]
             self._timer.cancel()
         delay = min(QUIET, max(self._first + LONGEST_WAIT - now, 0.0))
         self._timer = loop.call_later(delay, callback)
+
+
+def reload_path(changed: Sequence[Path], static: Sequence[Path]) -> str:
+    """The reload to send after building `changed`: whole if a static file may be among them.
+
+    A page swapped in place keeps the images, fonts and other files the browser has fetched for
+    it; only a full reload fetches them again. A change to a folder that holds a static folder
+    (its creation, its removal, a lost inotify event) may be a change to a static file too.
+    """
+    for path in changed:
+        if any(path.is_relative_to(f) or f.is_relative_to(path) for f in static):
+            return _FULL_RELOAD
+    return _SWAP_RELOAD
 
 
 def is_loopback(host: str) -> bool:
@@ -405,7 +501,8 @@ async def serve(
     # Watching starts before the first build, so that a change made during it is not missed.
     watcher = Watcher([live.config], [project / "site_src", theme.folder], live.out)
     live.rebuild()
-    hook = _Hook(watcher, live.rebuild)
+    static = [(project / "site_src" / "static").absolute(), (theme.folder / "static").absolute()]
+    hook = _Hook(watcher, live.rebuild, static)
     reload = _reload_handler(live, hook)
     app = web.Application(
         [
