@@ -320,12 +320,9 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     open_: list[Open] = []
     for id_, index, unsure in plan.decline:
         value = found[index] if index >= 0 else judgements.get(id_)
-        if value is True:
-            if not unsure:
-                declines.append(id_)
-            else:
-                open_.append((id_, unsure, value))
-        elif value is not False:  # open, or failed
+        if value is True and not unsure:
+            declines.append(id_)
+        elif value is not False:  # open: the value, or whether it applies here; or failed
             open_.append((id_, unsure, _open(value)))
     if declines:  # every decline reason is known; the accept rules cannot change the decision
         return _decline(policy, declines, name, platform)

@@ -59,8 +59,18 @@ def shown(text: str) -> str:
 
 
 def text(node: LexborNode) -> str:
-    """An element's text as a browser shows it (see `shown`)."""
-    return shown(node.text(deep=True))
+    """An element's text as a browser shows it (see `shown`): not that of <script> or <style>."""
+    if node.css_first("script, style") is None:
+        return shown(node.text(deep=True))
+    return shown(
+        "".join(
+            part.text_content or ""
+            for part in node.traverse(include_text=True)
+            if part.tag == _TEXT
+            and part.parent is not None
+            and part.parent.tag not in ("script", "style")
+        )
+    )
 
 
 def inner(node: LexborNode) -> str:
@@ -105,7 +115,7 @@ def _same(element: LexborNode, markup: str) -> bool:
 
 def _elements(tree: LexborHTMLParser) -> list[LexborNode]:
     """Every element of a document, in document order."""
-    return [node for node in tree.root.traverse()] if tree.root is not None else []
+    return list(tree.root.traverse()) if tree.root is not None else []
 
 
 def top_level(tree: LexborHTMLParser) -> list[LexborNode]:
