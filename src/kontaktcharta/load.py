@@ -15,8 +15,8 @@ import yaml
 from . import markdown, spec
 from .errors import ChartaError, Problem
 from .lang import TAG
-from .model import Charta, Place
-from .yamlfile import compose, read_text
+from .model import Charta, Mark, Places
+from .yamlfile import alias_error, compose, has_alias, read_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -47,11 +47,19 @@ def load_charta(path: Path, shown: str | None = None) -> Charta:
     """Read and validate a charta; raise ChartaError listing every problem found."""
     shown = shown or path.name
     text = read_text(path, shown)
-    reader = Reader(shown, text.splitlines())
-    values = reader.object(compose(text, shown), "", spec.CHARTA)
+    root = compose(text, shown)
+    # An alias needs an anchor, and an anchor an `&`; only then are nodes counted.
+    reader = Reader(shown, text.splitlines(), count_nodes="&" in text)
+    try:
+        reader.meet(root)
+        values = reader.object(root, "", spec.CHARTA)
+    except _Alias:
+        raise alias_error(text, shown) from None
+    if reader.problems and reader.met is not None and has_alias(root):
+        raise alias_error(text, shown)  # where the reader stopped early
     if values is not None and not reader.problems:
         translations = values.pop("translations", {})
-        charta = Charta(**values, file=shown, places=reader.places)
+        charta = Charta(**values, file=shown, places=Places(reader.marks, reader.lines))
         from .check import check_charta  # cross-references need the whole model
         from .translate import translate
 
@@ -63,14 +71,27 @@ def load_charta(path: Path, shown: str | None = None) -> Charta:
     raise ChartaError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
 
 
+class _Alias(Exception):
+    """The reader met a node for the second time: the file uses an alias."""
+
+
 class Reader:
     """Reads YAML nodes by the spec, recording each key's place and each problem."""
 
-    def __init__(self, file: str, lines: list[str]) -> None:
+    def __init__(self, file: str, lines: list[str], count_nodes: bool = True) -> None:
         self.file = file
         self.lines = lines
         self.problems: list[Problem] = []
-        self.places: dict[str, Place] = {}
+        self.marks: dict[str, Mark] = {}
+        self.met: set[yaml.Node] | None = set() if count_nodes else None
+        """Every node read so far, where the file may have aliases."""
+
+    def meet(self, node: yaml.Node) -> None:
+        """Count a node as read; raise _Alias at once for one met before (not read it again)."""
+        if self.met is not None:
+            if node in self.met:
+                raise _Alias
+            self.met.add(node)
 
     def problem(self, node: yaml.Node, path: str, message: str) -> None:
         """Record a problem at a node."""
@@ -85,11 +106,7 @@ class Reader:
 
     def value(self, node: yaml.Node, path: str, key: spec.Key) -> Any:
         """Read one value by its Key; None (and a problem) where it is wrong."""
-        self.places[path] = Place(
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            self.lines[node.start_mark.line] if node.start_mark.line < len(self.lines) else "",
-        )
+        self.marks[path] = node.start_mark
         if key.kind == "object":
             assert key.fields is not None
             values = self.object(node, path, key.fields)
@@ -117,6 +134,8 @@ class Reader:
         empty: dict[str, yaml.Node] = {}
         ok = True
         for key_node, value_node in node.value:
+            self.meet(key_node)
+            self.meet(value_node)
             name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             key_path = f"{path}.{name}" if path else name
             if name in seen:
@@ -161,6 +180,8 @@ class Reader:
             )
             return None
         entry = key.item or spec.Key("object", "", fields=key.fields, make=key.make)
+        for item in node.value:
+            self.meet(item)
         items = [self.value(item, f"{path}[{i}]", entry) for i, item in enumerate(node.value)]
         return None if any(item is None for item in items) else tuple(items)
 
@@ -172,6 +193,8 @@ class Reader:
         values: dict[str, Any] = {}
         ok = True
         for key_node, value_node in node.value:
+            self.meet(key_node)
+            self.meet(value_node)
             name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             item_path = f"{path}.{name}"
             if name in values:
@@ -184,11 +207,7 @@ class Reader:
                     ok = False
                 else:
                     values[name] = read if key.make is None else key.make(name=name, **read)
-                self.places[item_path] = Place(
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                    self.lines[key_node.start_mark.line],
-                )
+                self.marks[item_path] = key_node.start_mark
                 continue
             assert key.item is not None
             value = self.value(value_node, item_path, key.item)

@@ -6,8 +6,9 @@ Field names are the keys of `charta.yaml`, so a path in an error reads like what
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from markupsafe import Markup
 
@@ -180,6 +181,40 @@ class Place:
     source: str
 
 
+class Mark(Protocol):
+    """A position as the YAML parser gives it, counted from 0."""
+
+    line: int
+    column: int
+
+
+class Places(Mapping[str, Place]):
+    """Where each key path stands, made into a Place only when asked for.
+
+    A large charta has tens of thousands of keys and needs a place for a few of them.
+    """
+
+    __slots__ = ("_lines", "_marks")
+
+    def __init__(self, marks: dict[str, Mark] | None = None, lines: Sequence[str] = ()) -> None:
+        self._marks = marks or {}
+        self._lines = lines
+
+    def __getitem__(self, path: str) -> Place:
+        mark = self._marks[path]
+        source = self._lines[mark.line] if mark.line < len(self._lines) else ""
+        return Place(mark.line + 1, mark.column + 1, source)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._marks
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
+
+
 @dataclass(frozen=True, slots=True)
 class Charta:
     """A whole, validated charta."""
@@ -222,7 +257,7 @@ class Charta:
     """The same charta in more languages: every text translated, everything else the same."""
     file: str = field(default="charta.yaml", compare=False)
     """The file the charta was read from, as the user named it."""
-    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    places: Places = field(default_factory=Places, compare=False, repr=False)
     """Where each key path stands in the file, for errors found after loading."""
 
     @property
