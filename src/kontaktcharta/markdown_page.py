@@ -56,7 +56,7 @@ def as_html(markdown: str) -> str:
     if markdown.startswith("---\n") and "\n---\n" in markdown[3:]:
         head, body = markdown[4:].split("\n---\n", 1)
         try:
-            front = yaml.safe_load(head)
+            front = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError:
             front = None
         title = str(front["title"]) if isinstance(front, dict) and "title" in front else None
@@ -156,10 +156,15 @@ def _paragraph(*pieces: tuple[str, str]) -> str:
 
 
 def _part(markdown: str, shown: str) -> str:
-    """The Markdown where it renders to exactly the HTML the page shows, else that HTML raw."""
-    alone = _MARKDOWN.render(markdown).strip()
-    contained = _MARKDOWN.render(f"{markdown}\n\n{_END}\n").rstrip().endswith(_END)
-    return markdown if alone == shown.strip() and contained else _raw(shown)
+    """The Markdown where it renders to exactly the HTML the page shows, else that HTML raw.
+
+    It is rendered with a block after it, as in the file: it must end before that block.
+    """
+    rendered = _MARKDOWN.render(f"{markdown}\n\n{_END}\n").rstrip()
+    contained = rendered.endswith(_END)
+    return (
+        markdown if contained and rendered[: -len(_END)].strip() == shown.strip() else _raw(shown)
+    )
 
 
 def _raw(shown: str) -> str:
