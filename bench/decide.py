@@ -11,8 +11,9 @@ Every rule is evaluated by CEL. Three ways of calling it are measured side by si
 every run so that a load on the machine weighs on each alike: one `eval(data=...)` per rule (the
 baseline), one Activation per request shared by one-by-one evaluations, and the way `decide`
 works (the rules that may apply on the platform and read a given fact as one CEL list, converting
-the request once; one by one only when that list fails because a rule is left open). Then the
-time per request is split into its parts.
+the request once; when that list fails because a rule is left open, the rules whose facts are all
+given as one list and each of the others on its own). Then the time per request is split into its
+parts, and what `decide` keeps between requests is counted.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
+from cel_expr_python import cel  # noqa: E402
+
 from kontaktcharta.decide import Policy, _read, decide  # noqa: E402
 from kontaktcharta.messages import default_decline_template  # noqa: E402
-from kontaktcharta.rules import Result, RuleError, RuleGroup, Shape  # noqa: E402
+from kontaktcharta.rules import _ARENA_USES, Result, RuleError, RuleGroup, Shape  # noqa: E402
 
 TEXTS = [
     "",
@@ -99,6 +102,7 @@ def main() -> None:
         by_wall, by_cpu = statistics.median(wall[label]), statistics.median(cpu[label])
         print(f"  {label:40} {by_wall:9,.0f}/s; {by_cpu:9,.0f}/s  (x{by_cpu / base:.2f})")
     breakdown(policy, requests, statistics.median(cpu[final]))
+    first_pass(policy, requests, args.runs)
     cold_cli(data, requests[0])
 
 
@@ -137,6 +141,10 @@ def one_by_one(policy: Policy, *, shared: bool) -> Callable[[], Any]:
 
 def breakdown(policy: Policy, requests: list[Request], per_second: float) -> None:
     """Where the CPU time of one decision goes, part by part, in microseconds."""
+
+    def run(program: Any, values: Any, arena: Any) -> Any:
+        return program.eval(None, values, None, arena).plain_value()  # as RuleGroup.evaluate
+
     cases = []
     for request in requests:
         decision = decide(policy, request)
@@ -158,28 +166,61 @@ def breakdown(policy: Policy, requests: list[Request], per_second: float) -> Non
         for group, values, *_ in cases
         if (shape := group.shape(values)).everything is not None
     ]
-    listed = cpu(lambda: [program.eval(data=values).plain_value() for program, values in together])
-    messages = cpu(
-        lambda: [
-            policy.messages.render(decision.reasons, None, platform)
-            for *_, decision, platform in cases
-            if decision.decision == "decline"
-        ]
-    )
-    failed = sum(
-        type(program.eval(data=values).plain_value()) is not list for program, values in together
-    )
+    arena = Arena()
+    listed = cpu(lambda: [run(program, values, arena()) for program, values in together])
+    declines = [(d.reasons, platform) for *_, d, platform in cases if d.decision == "decline"]
+    named = cpu(lambda: [policy.messages.render(r, "Max Muster", p) for r, p in declines])
+    failed = sum(type(run(program, values, arena())) is not list for program, values in together)
     total = 1e6 / per_second
     print(f"CPU microseconds per decision, {total:.1f} in all:")
     print(f"  checking the request                                  {read:5.1f}")
     print(f"  evaluating the rules                                  {evaluate:5.1f}")
     print(f"    of which the one CEL list per request (eval)        {listed:5.1f}")
     print(f"  putting the decision together                         {total - read - evaluate:5.1f}")
-    print(f"    of which the decline messages                       {messages:5.1f}")
     print(
-        f"requests whose CEL list fails because a rule is left open (then one by one): "
-        f"{failed} of {len(cases)}; no CEL call for {len(cases) - len(together)}"
+        f"  (a decline message with a name, made for each named request: "
+        f"{named * len(cases) / max(len(declines), 1):.1f} per decline)"
     )
+    print(
+        f"requests whose CEL list fails because a rule is left open (then the others as one "
+        f"list, each open one on its own): {failed} of {len(cases)}; "
+        f"no CEL call for {len(cases) - len(together)}"
+    )
+    plans = policy.plans.values()
+    kept = [sum(len(getattr(plan, table)) for plan in plans) for table in ("declines", "accepts")]
+    print(
+        f"kept between requests, never a fact's value: {kept[0]} decline and {kept[1]} accept "
+        f"sides by their criteria's values, {sum(len(plan.declined) for plan in plans)} "
+        f"declines by their reasons, {len(policy.reviews)} reviews by what they ask"
+    )
+
+
+def first_pass(policy: Policy, requests: list[Request], runs: int) -> None:
+    """Decisions per second of CPU time while what `decide` keeps is still to be worked out."""
+    times = []
+    for _ in range(runs):
+        for plan in policy.plans.values():
+            for table in (plan.keys, plan.declines, plan.accepts, plan.declined):
+                table.clear()
+        policy.reviews.clear()
+        times.append(measure(policy, requests)[1])
+    print(
+        f"the same requests with nothing kept at the start (shapes and CEL programs kept): "
+        f"{statistics.median(times):,.0f}/s, median of {runs} runs"
+    )
+
+
+class Arena:
+    """A CEL arena for a number of evaluations, then a new one, as `decide` has it."""
+
+    def __init__(self) -> None:
+        self.arena, self.uses = cel.Arena(), _ARENA_USES
+
+    def __call__(self) -> Any:
+        self.uses -= 1
+        if self.uses <= 0:
+            self.arena, self.uses = cel.Arena(), _ARENA_USES
+        return self.arena
 
 
 def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[Request]:

@@ -6,7 +6,9 @@ import argparse
 import builtins
 import copy
 import json
+import random
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -18,7 +20,8 @@ from kontaktcharta.commands import decide as decide_command
 from kontaktcharta.commands import reply as reply_command
 from kontaktcharta.decide import Policy, RequestError, decide
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.rules import Result, RuleError, RuleGroup, Rules, check_rule
+from kontaktcharta.messages import MessageTooLong
+from kontaktcharta.rules import _ARENA_USES, Result, RuleError, RuleGroup, Rules, check_rule
 
 URL = "https://erika.example/kontaktcharta/"
 
@@ -831,3 +834,158 @@ def test_the_policy_is_not_changed_by_deciding() -> None:
     before = copy.deepcopy(data)
     decide(Policy.from_json(data), {"facts": {"met": True}})
     assert data == before
+
+
+# What deciding keeps between requests: never a fact's value, only what the values of the
+# criteria come to; and the quick paths through checking a request and evaluating its rules.
+
+RUDE = {"platform": "xing", "facts": {"met": True}, "judgements": {"rude": True}}
+"""A request declined for `rude`, whatever its facts."""
+
+
+def test_a_name_is_put_into_every_decline_message_of_its_own() -> None:
+    policy = Policy.from_json(policy_data())
+    tail = f"nein: die Anfrage unhöflich ist {URL}#decline-rude"
+    names = [None, "Max", "Erika", None, ""]
+    messages = [decide(policy, RUDE, name).message for name in names]
+    assert messages == [f"Hallo{' ' + name if name else ''}, {tail}" for name in names]
+
+
+def test_a_decline_whose_message_cannot_fit_fails_every_time() -> None:
+    data = policy_data()
+    data["platforms"][0]["message_limit"] = 90
+    policy = Policy.from_json(data)
+    assert len(decide(policy, RUDE).message or "") == 88
+    for _ in range(2):  # a long name does not fit, however often the same decline comes
+        with pytest.raises(MessageTooLong):
+            decide(policy, RUDE, "Maximilian Mustermann-Musterfrau")
+    data["platforms"][0]["message_limit"] = 20
+    policy = Policy.from_json(data)
+    for _ in range(2):
+        with pytest.raises(MessageTooLong):
+            decide(policy, RUDE)
+
+
+def test_a_failing_rule_fails_every_request_it_matters_for() -> None:
+    data = policy_data()
+    data["accept"]["criteria"][0]["when"] = "met || 100 / mutual_contacts > 5"
+    policy = Policy.from_json(data)
+    failing = {"platform": "xing", "facts": {**QUIET, "met": False, "mutual_contacts": 0}}
+    for _ in range(2):
+        with pytest.raises(RuleError, match="criterion 'met' failed: divide by zero"):
+            decide(policy, failing)
+    quiet = {"platform": "xing", "facts": {**QUIET, "met": False, "mutual_contacts": 50}}
+    assert outcome(quiet, policy) == ("review", [], ["interest", "rude"])
+    assert outcome({**quiet, "facts": {**QUIET, "met": False, "mutual_contacts": 1}}, policy) == (
+        "review",
+        [],
+        ["rude"],
+    )
+
+
+def test_what_deciding_keeps_is_bounded_and_decisions_stay_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(3)
+    requests = []
+    for _ in range(300):
+        facts = {"met": rng.random() < 0.5, "relationship": rng.choice(["prospect", "none"])}
+        facts |= {"mutual_contacts": rng.choice([0, 12]), "score": rng.choice([1.0, 4.5])}
+        request = {"facts": {k: v for k, v in facts.items() if rng.random() < 0.7}}
+        request["judgements"] = {k: rng.random() < 0.5 for k in ("rude", "interest")}
+        request["platform"] = rng.choice(["xing", "linkedin", "facebook"])
+        requests.append(request)
+    expected = [outcome(request, Policy.from_json(policy_data())) for request in requests]
+    monkeypatch.setattr("kontaktcharta.decide._REMEMBERED", 3)
+    policy = Policy.from_json(policy_data())
+    assert [outcome(request, policy) for request in requests] == expected
+    for plan in policy.plans.values():
+        for table in (plan.keys, plan.accepts, plan.declines, plan.declined):
+            assert len(table) <= 3
+    assert 1 <= len(policy.reviews) <= 3
+
+
+@pytest.mark.parametrize(
+    ("values", "fact", "given", "problem"),
+    [
+        ([3, 2**64], "int", 2**64, "expected an int from -2^63 to 2^63-1"),
+        (["a", "\ud800"], "string", "\ud800", 'expected a string, got "\ud800"'),
+        ([True, 1], "int", True, "expected an int (a whole number), got true"),
+        ([1, 2.5], "double", True, "expected a double (a number), got true"),
+    ],
+)
+def test_an_allowed_value_that_does_not_fit_its_type_is_still_refused(
+    values: list[Any], fact: str, given: Any, problem: str
+) -> None:
+    data = policy_data()
+    data["facts"].append({"name": "x", "type": fact, "question": "x?", "values": values})
+    with pytest.raises(RequestError) as raised:
+        decide(Policy.from_json(data), {"facts": {"x": given}})
+    assert str(raised.value) == f"facts.x: {problem}"
+
+
+def test_an_int_for_a_double_reaches_the_rules_and_leaves_the_request_alone() -> None:
+    data = policy_data()
+    data["facts"][4]["values"] = [1, 4]  # score, a double
+    policy = Policy.from_json(data)
+    facts = {**QUIET, "met": False, "relationship": "prospect", "score": 4}
+    request = {"platform": "xing", "facts": facts, "judgements": {"rude": False}}
+    assert outcome(request, policy) == ("accept", ["prospects"], [])
+    assert type(facts["score"]) is int
+    facts["score"] = 4.0
+    assert outcome(request, policy) == ("accept", ["prospects"], [])
+    with pytest.raises(RequestError, match=r"^facts\.score: expected one of 1, 4, got 4\.5$"):
+        decide(policy, {"facts": {"score": 4.5}})
+
+
+def test_facts_may_come_as_any_mapping() -> None:
+    request = {"platform": "xing", "facts": MappingProxyType({**QUIET, "met": True})}
+    assert outcome({**request, "judgements": MappingProxyType({"rude": False})}) == (
+        "accept",
+        ["met"],
+        [],
+    )
+
+
+def test_a_rule_that_reads_the_platform_gets_it() -> None:
+    data = policy_data()
+    data["accept"]["criteria"][3]["when"] = 'platform == "xing" && met'  # interest
+    policy = Policy.from_json(data)
+    facts = {**QUIET, "met": True}
+    assert outcome({"platform": "xing", "facts": facts}, policy) == ("review", [], ["rude"])
+    judged = {"facts": facts, "judgements": {"rude": False}}
+    assert outcome({**judged, "platform": "xing"}, policy) == ("accept", ["met", "interest"], [])
+    assert outcome({**judged, "platform": "linkedin"}, policy) == ("accept", ["met"], [])
+    assert outcome({"facts": {**QUIET, "met": False}, "judgements": {"rude": False}}, policy) == (
+        "decline",
+        ["no-reason"],
+        [],
+    )
+    data["accept"]["criteria"][0]["when"] = 'platform == "xing" || met'
+    policy = Policy.from_json(data)
+    assert outcome({**judged, "facts": {**QUIET, "met": False}}, policy) == (
+        "review",
+        [],
+        ["platform"],
+    )
+
+
+def test_rules_left_open_beside_decided_ones_and_a_failing_one() -> None:
+    rules = Rules(FACTS, {"x": "met", "y": "n > 1", "z": "met && s == 'a'", "w": "100 / n > 5"})
+    group = rules.group(["x", "y", "z"])
+    assert evaluated(group, {"met": True, "n": 2}) == (True, True, None)
+    assert evaluated(group, {"met": False, "n": 2}) == (False, True, False)
+    assert evaluated(group, {"met": True, "s": "a"}) == (True, None, True)
+    group = rules.group(["x", "w", "z"])
+    x, w, z = evaluated(group, {"met": True, "n": 0})
+    assert (x, z) == (True, None)
+    assert str(w) == "the rule of criterion 'w' failed: divide by zero"
+
+
+def test_cel_memory_is_given_back_as_requests_go_on() -> None:
+    group = Rules(FACTS, {"x": "met", "y": "s.contains('a')"}).group(["x", "y"])
+    arenas = set()
+    for index in range(3 * _ARENA_USES):
+        assert evaluated(group, {"met": index % 2 == 0, "s": "ab"}) == (index % 2 == 0, True)
+        arenas.add(id(group._arena))
+    assert len(arenas) >= 3

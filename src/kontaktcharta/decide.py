@@ -11,15 +11,26 @@ import builtins
 import json
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from .errors import ChartaError, Problem
 from .lang import primary
 from .messages import DeclineMessages
-from .rules import PLATFORM, RULE_TYPES, Result, Rule, RuleError, RuleGroup, Rules, check_rule
+from .rules import (
+    PLATFORM,
+    RULE_TYPES,
+    Result,
+    Rule,
+    RuleError,
+    RuleGroup,
+    Rules,
+    Shape,
+    check_rule,
+)
 
 QuestionKind = Literal["fact", "judgement", "platform"]
 Outcome = Literal["accept", "decline", "review"]
@@ -38,6 +49,9 @@ _PLATFORM_QUESTION: Final = {
     "de": "Über welche Plattform kam die Anfrage?",
     "en": "On which platform did the request arrive?",
 }
+_NOTHING: Final[Mapping[str, Any]] = {}
+_REMEMBERED: Final = 4096
+"""At most this many parts of decisions are kept per table; then it starts over."""
 
 
 class RequestError(Exception):
@@ -107,13 +121,43 @@ class Fact:
     """The allowed values, where fixed."""
     question: Question
     """Asks a person for the fact."""
+    fits: frozenset[Any] | None
+    """Values of the type `python` that are taken as they are: the allowed values, or true and
+    false; None where any value of the type is checked by itself."""
 
 
 Step = tuple[str, int, bool]
-"""A criterion to evaluate: its id, the index of its rule in the plan's rules (-1: a judgement),
+"""A criterion to evaluate: its id, its index among the plan's rules and then its judgements,
 whether its applying is open."""
 Open = tuple[str, bool, "bool | None"]
 """An undecided criterion: its id, whether its applying is open, its value."""
+Row = tuple[Result, ...]
+"""The values of a plan's criteria for one request: of the rules read, of those not read (both
+as the request's Shape has them), then of the judgements."""
+Key = tuple[Result, ...]
+"""The values of one side's criteria (decline or accept), in charta order."""
+Picker = Callable[[Row], Key]
+"""Takes one side's values from a row."""
+_Value = TypeVar("_Value")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What the values of one side's criteria come to; the same values always come to the same."""
+
+    reasons: tuple[str, ...]
+    """The criteria that hold (T), in charta order."""
+    holds: bool | None
+    """Whether the side holds: for the decline side, whether any criterion does."""
+    needs: frozenset[str]
+    """The facts the open rules read (the request may give some of them)."""
+    asks: frozenset[str]
+    """The open judgement criteria."""
+    unsure: bool
+    """Whether the platform would settle something: a criterion's applying is open, or (under
+    `match: all`) whether any accept criterion applies."""
+    accept: Decision | None
+    """The accept decision, where the accept side holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +172,21 @@ class Plan:
     """The rules of these criteria, decline then accept, evaluated together."""
     applies: bool | None
     """Whether an accept criterion applies: surely, perhaps (None), or none does."""
+    judged: tuple[str, ...]
+    """The judgement criteria among them, in the order of their values in a row."""
+    keys: dict[Shape, tuple[Picker, Picker]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """How to take the decline and the accept side's values from a row, by the Shape of the
+    request, as they are met."""
+    accepts: dict[Key, Side] = field(default_factory=dict, compare=False, repr=False)
+    """The accept side by its criteria's values, as they are met."""
+    declines: dict[Key, Side] = field(default_factory=dict, compare=False, repr=False)
+    """The decline side by its criteria's values, as they are met."""
+    declined: dict[tuple[str, ...], Decision] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """A decline without the requester's name, by its reasons, as they are met."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +218,15 @@ class Policy:
     """The decline messages, prepared."""
     plans: dict[str | None, Plan]
     """The criteria to evaluate by platform id, and for a request without platform (None)."""
+    reads_platform: bool
+    """Whether a rule reads `platform`; if none does, CEL is not given it."""
+    fallback: tuple[str, ...]
+    """The reasons of a decline because the accept criteria cannot hold: `otherwise`, or none."""
+    reviews: dict[tuple[frozenset[str], frozenset[str], bool], Decision] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """A review by the facts it asks for, the judgements it asks for and whether it asks for the
+    platform, as they are met."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], *, file: str = "charta.json") -> Policy:
@@ -166,15 +234,7 @@ class Policy:
         _check(data, file)
         lang = data["lang"]
         platforms = {p["id"]: p["name"] for p in data.get("platforms", ())}
-        facts = {
-            fact["name"]: Fact(
-                fact["type"],
-                _PYTHON_TYPES[fact["type"]],
-                tuple(fact["values"]) if fact.get("values") is not None else None,
-                Question("fact", fact["name"], fact["question"]),
-            )
-            for fact in data.get("facts", ())
-        }
+        facts = {fact["name"]: _fact(fact) for fact in data.get("facts", ())}
         everything = [*data["accept"]["criteria"], *data["decline"]["criteria"]]
         whens = {c["id"]: c["when"] for c in everything if c.get("when") is not None}
         rules = Rules({name: fact.type for name, fact in facts.items()}, whens)
@@ -192,10 +252,20 @@ class Policy:
         plans = {}
         for platform in [None, *platforms]:
             ruled: list[str] = []
-            declines = _steps(decline, platform, ruled)
-            accepts = _steps(accept, platform, ruled)
+            judged: list[str] = []
+            declines = _steps(decline, platform, ruled, judged)
+            accepts = _steps(accept, platform, ruled, judged)
+            place = {id_: index for index, id_ in enumerate([*ruled, *judged])}
+            declines = tuple((id_, place[id_], unsure) for id_, _, unsure in declines)
+            accepts = tuple((id_, place[id_], unsure) for id_, _, unsure in accepts)
             applies = any(not unsure for *_, unsure in accepts) or (None if accepts else False)
-            plans[platform] = Plan(accepts, declines, rules.group(ruled), applies)
+            plans[platform] = Plan(
+                accepts,
+                declines,
+                rules.group(ruled),
+                applies,
+                tuple(judged),
+            )
         question = _PLATFORM_QUESTION.get(primary(lang), _PLATFORM_QUESTION["en"])
         names = ", ".join(platforms.values())
         return cls(
@@ -217,6 +287,8 @@ class Policy:
             ),
             messages=DeclineMessages.from_json(data),
             plans=plans,
+            reads_platform=any(PLATFORM in rules.needs(name) for name in whens),
+            fallback=(otherwise,) if otherwise else (),
         )
 
 
@@ -227,19 +299,47 @@ def _bound(platforms: list[str] | None, declared: Mapping[str, str]) -> frozense
     return frozenset(platforms)
 
 
-def _steps(criteria: list[Criterion], platform: str | None, names: list[str]) -> tuple[Step, ...]:
-    """The criteria that may apply on a platform; adds the ids of their rules to `names`."""
+def _fact(fact: Mapping[str, Any]) -> Fact:
+    """A declared fact, knowing which values a request may give as they are."""
+    kind, name = fact["type"], fact["name"]
+    values = tuple(fact["values"]) if fact.get("values") is not None else None
+    question = Question("fact", name, fact["question"])
+    declared = Fact(kind, _PYTHON_TYPES[kind], values, question, None)
+    if values is None and kind != "bool":
+        return declared
+    fits = set()
+    for value in (True, False) if values is None else values:
+        try:  # only a value the full check takes as it is
+            if type(value) is declared.python and _fact_value(name, declared, value) is value:
+                fits.add(value)
+        except RequestError:
+            pass
+    return replace(declared, fits=frozenset(fits))
+
+
+def _steps(
+    criteria: list[Criterion], platform: str | None, names: list[str], judged: list[str]
+) -> tuple[Step, ...]:
+    """The criteria that may apply on a platform, their index not yet known (-1); adds the ids of
+    those with a rule to `names`, of the others to `judged`."""
     steps: list[Step] = []
     for criterion in criteria:
         bound = criterion.platforms
         if bound is not None and platform is not None and platform not in bound:
             continue
-        index = -1
-        if criterion.rule is not None:
-            index = len(names)
-            names.append(criterion.id)
-        steps.append((criterion.id, index, bound is not None and platform is None))
+        (names if criterion.rule is not None else judged).append(criterion.id)
+        steps.append((criterion.id, -1, bound is not None and platform is None))
     return tuple(steps)
+
+
+def _picker(indices: Sequence[int]) -> Picker:
+    """Takes the values at these indices from a row, as a tuple."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    if indices:
+        index = indices[0]
+        return lambda row: (row[index],)
+    return lambda row: ()
 
 
 def load_policy(path: Path) -> Policy:
@@ -314,19 +414,53 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     platform, values, judgements = _read(policy, request)
     plan = policy.plans[platform]
     shape, read = plan.rules.evaluate(values)  # every rule that may apply, mostly in one CEL call
-    found = shape.results(read)
+    row = (*read, *shape.unread, *map(judgements.get, plan.judged))
+    keys = plan.keys.get(shape) or _remember(plan.keys, shape, _keys(plan, shape))
+    decline_key, accept_key = keys
 
-    declines: list[str] = []
+    # What a side's values come to is worked out once for those values, then looked up: there
+    # are only so many (three values per criterion), and every rule above ran for this request.
+    key = decline_key(row)
+    declines = plan.declines.get(key) or _remember(plan.declines, key, _declines(policy, plan, key))
+    if declines.holds:  # every decline reason is known; the accept rules cannot change it
+        return _decline(policy, plan, declines.reasons, name, platform)
+    key = accept_key(row)
+    accepts = plan.accepts.get(key) or _remember(plan.accepts, key, _accepts(policy, plan, key))
+    if accepts.accept is not None and declines.holds is False:
+        return accepts.accept
+    if accepts.holds is False:
+        return _decline(policy, plan, policy.fallback, name, platform)
+
+    needs, asks, unsure = declines.needs, declines.asks, declines.unsure
+    if accepts.holds is None:  # their questions count too
+        needs, asks, unsure = needs | accepts.needs, asks | accepts.asks, unsure or accepts.unsure
+    review = (needs - shape.given, asks, unsure)
+    return policy.reviews.get(review) or _remember(policy.reviews, review, _review(policy, *review))
+
+
+def _keys(plan: Plan, shape: Shape) -> tuple[Picker, Picker]:
+    """Take each side's values, in charta order, from a request's row: the values of the rules
+    read, of those not read (`shape.unread`), then of the judgements."""
+    rules = len(shape.places)
+    row = [*shape.places, *range(rules, rules + len(plan.judged))]  # where each value is
+    decline = _picker([row[index] for _, index, _ in plan.decline])
+    return decline, _picker([row[index] for _, index, _ in plan.accept])
+
+
+def _declines(policy: Policy, plan: Plan, values: Key) -> Side:
+    """The decline side: the criteria that hold, or what is open."""
+    reasons: list[str] = []
     open_: list[Open] = []
-    for id_, index, unsure in plan.decline:
-        value = found[index] if index >= 0 else judgements.get(id_)
+    for (id_, _, unsure), value in zip(plan.decline, values, strict=True):
         if value is True and not unsure:
-            declines.append(id_)
+            reasons.append(id_)
         elif value is not False:  # open: the value, or whether it applies here; or failed
             open_.append((id_, unsure, _open(value)))
-    if declines:  # every decline reason is known; the accept rules cannot change the decision
-        return _decline(policy, declines, name, platform)
+    return _side(policy, reasons, True if reasons else None if open_ else False, open_)
 
+
+def _accepts(policy: Policy, plan: Plan, values: Key) -> Side:
+    """The accept side: whether it holds (T, F or open), the criteria that hold, what is open."""
     accepts: list[str] = []
     undecided: list[Open] = []
     holds: bool | None
@@ -334,8 +468,7 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     if policy.match == "all":
         # Every applicable one holds, and at least one applies (plan.applies: True/None/False).
         failed = False
-        for id_, index, unsure in plan.accept:
-            value = found[index] if index >= 0 else judgements.get(id_)
+        for (id_, _, unsure), value in zip(plan.accept, values, strict=True):
             if value is True:
                 if not unsure:
                     accepts.append(id_)
@@ -351,21 +484,44 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
             holds = None
             platform_open = plan.applies is None
     else:
-        for id_, index, unsure in plan.accept:
-            value = found[index] if index >= 0 else judgements.get(id_)
+        for (id_, _, unsure), value in zip(plan.accept, values, strict=True):
             if value is True and not unsure:
                 accepts.append(id_)
             elif value is not False:
                 undecided.append((id_, unsure, _open(value)))
         holds = True if accepts else None if undecided else False
+    accept = Decision("accept", tuple(accepts)) if holds else None
+    return _side(policy, accepts, holds, undecided, platform_open, accept)
 
-    if holds is True and not open_:
-        return Decision("accept", tuple(accepts))
-    if holds is False:
-        return _decline(policy, [policy.otherwise] if policy.otherwise else [], name, platform)
-    if holds is None:
-        open_ += undecided
-    return Decision("review", questions=_questions(policy, open_, shape.given, platform_open))
+
+def _side(
+    policy: Policy,
+    reasons: list[str],
+    holds: bool | None,
+    open_: list[Open],
+    unsure: bool = False,
+    accept: Decision | None = None,
+) -> Side:
+    """A side, with what its open criteria would ask."""
+    needs: set[str] = set()
+    asks: set[str] = set()
+    for id_, bound, value in open_:
+        unsure = unsure or bound
+        if value is not None:
+            continue
+        if id_ in policy.judgeable:
+            asks.add(id_)
+        else:
+            needs.update(policy.rules.needs(id_))
+    return Side(tuple(reasons), holds, frozenset(needs), frozenset(asks), unsure, accept)
+
+
+def _remember(table: dict[Any, _Value], key: Hashable, value: _Value) -> _Value:
+    """Keep `value` under `key` in a table of limited size."""
+    if len(table) >= _REMEMBERED:
+        table.clear()
+    table[key] = value
+    return value
 
 
 def _open(value: Result) -> bool | None:
@@ -376,40 +532,32 @@ def _open(value: Result) -> bool | None:
 
 
 def _decline(
-    policy: Policy, reasons: list[str], name: str | None, platform: str | None
+    policy: Policy, plan: Plan, reasons: tuple[str, ...], name: str | None, platform: str | None
 ) -> Decision:
-    message = policy.messages.render(reasons, name, platform)
-    return Decision("decline", tuple(reasons), message=message)
+    if name:  # the message with the requester's name, made for this request
+        message = policy.messages.render(reasons, name, platform)
+        return Decision("decline", reasons, message=message)
+    decision = plan.declined.get(reasons)
+    if decision is None:
+        message = policy.messages.render(reasons, None, platform)
+        decision = _remember(plan.declined, reasons, Decision("decline", reasons, message=message))
+    return decision
 
 
-def _questions(
-    policy: Policy,
-    open_: list[Open],
-    given: frozenset[str],
-    platform_open: bool,
-) -> tuple[Question, ...]:
+def _review(
+    policy: Policy, missing: frozenset[str], asks: frozenset[str], unsure: bool
+) -> Decision:
     """Missing facts in declared order, then judgements in charta order, then the platform."""
-    needed: set[str] = set()
-    judgements: set[str] = set()
-    for id_, unsure, value in open_:
-        platform_open = platform_open or unsure
-        if value is not None:
-            continue
-        if id_ in policy.judgeable:
-            judgements.add(id_)
-        else:
-            needed.update(policy.rules.needs(id_))
-    missing = needed - given
     questions = [fact.question for name, fact in policy.facts.items() if name in missing]
-    questions += [q for id_, q in policy.judgeable.items() if id_ in judgements]
-    if platform_open or PLATFORM in missing:
+    questions += [q for id_, q in policy.judgeable.items() if id_ in asks]
+    if unsure or PLATFORM in missing:
         questions.append(policy.platform_question)
-    return tuple(questions)
+    return Decision("review", questions=tuple(questions))
 
 
 def _read(
     policy: Policy, request: Mapping[str, Any]
-) -> tuple[str | None, dict[str, Any], Mapping[str, Any]]:
+) -> tuple[str | None, Mapping[str, Any], Mapping[str, Any]]:
     """Check a request against the policy: its platform, its values for the rules, judgements."""
     if type(request) is not dict and not isinstance(request, Mapping):
         raise RequestError(f"a request is a JSON object, got {_show(request)}")
@@ -424,26 +572,35 @@ def _read(
             raise RequestError(f"platform: the charta declares no platforms, got {_show(platform)}")
         known = ", ".join(policy.platforms)
         raise RequestError(f"platform: expected one of {known}, got {_show(platform)}")
-    facts = request.get("facts", {})
-    if type(facts) is not dict and not isinstance(facts, Mapping):
-        raise RequestError(f"facts: expected an object of fact values, got {_show(facts)}")
-    values: dict[str, Any] = {} if platform is None else {PLATFORM: platform}
+    facts = request.get("facts", _NOTHING)
+    if type(facts) is not dict:
+        if not isinstance(facts, Mapping):
+            raise RequestError(f"facts: expected an object of fact values, got {_show(facts)}")
+        facts = dict(facts)
+    values: dict[str, Any] = facts  # given to CEL as they are, unless one is converted
+    declared = policy.facts
     for name, value in facts.items():
-        fact = policy.facts.get(name)
+        fact = declared.get(name)
         if fact is None:
             known = ", ".join(policy.facts) or "none"
             raise RequestError(f"{_key('facts', name)}: no such fact; declared facts: {known}")
         kind: Any = fact.python
-        if (
-            type(value) is kind
-            and fact.values is None
-            and (kind is not str or value.isascii())
-            and (kind is not int or _INT_MIN <= value <= _INT_MAX)
+        fits = fact.fits
+        if type(value) is kind and (
+            value in fits
+            if fits is not None
+            else kind is float
+            or (value.isascii() if kind is str else _INT_MIN <= value <= _INT_MAX)
         ):
-            values[name] = value  # the common case, checked inline for speed
-        else:
-            values[name] = _fact_value(name, fact, value)
-    judgements = request.get("judgements", {})
+            continue  # the common case, checked inline for speed
+        checked = _fact_value(name, fact, value)
+        if checked is not value:  # an int for a double
+            if values is facts:
+                values = dict(facts)
+            values[name] = checked
+    if platform is not None and policy.reads_platform:
+        values = {PLATFORM: platform, **values}
+    judgements = request.get("judgements", _NOTHING)
     if type(judgements) is not dict and not isinstance(judgements, Mapping):
         raise RequestError(f"judgements: expected an object of bools, got {_show(judgements)}")
     for key, value in judgements.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -141,15 +141,22 @@ class Rules:
         return self._env.Activation(values)
 
     def evaluate(
-        self, name: str, values: Values, activation: cel.Activation | None = None
+        self,
+        name: str,
+        values: Values,
+        activation: cel.Activation | None = None,
+        *,
+        arena: cel._InternalArena | None = None,
     ) -> bool | None:
         """The value of one criterion's rule for these facts: True, False or None (open)."""
         program = self._rules[name].program
         try:
-            if activation is None:
-                result = program.eval(data=values).value()
-            else:
+            if activation is not None:
                 result = program.eval(activation).value()
+            elif arena is not None:
+                result = program.eval(None, values, None, arena).value()  # data=, arena=
+            else:
+                result = program.eval(data=values).value()
         except RuntimeError as error:  # a value CEL cannot take; requests are checked before
             raise RuleError(f"the rule of criterion '{name}' failed: {error}") from None
         if result is True or result is False:
@@ -214,6 +221,11 @@ _TOO_MANY: Final = "maximum number of ERROR issues exceeded"
 _PROGRAMS: Final = 1024
 """At most this many combined programs (or shapes of a group) are kept; then they start over."""
 
+_ARENA_USES: Final = 128
+"""Requests a group evaluates in one CEL arena (CEL's memory for evaluating), then it takes a new
+one. Reusing the memory is quicker than a fresh arena for every call; an arena frees nothing
+until it goes, so it is not kept for long."""
+
 
 Result = bool | None | RuleError
 """A rule's value for a request: True, False, None (open), or why it failed."""
@@ -228,22 +240,24 @@ class Shape:
     start: tuple[Result, ...]
     """Every rule's value where it reads only missing facts (None for the others)."""
     read: tuple[int, ...]
-    """The rules that read a given fact."""
+    """The rules that read a given fact: `complete`, then those of `partial`."""
     everything: cel.Expression | None
     """Those rules as one CEL list: tried first, as most requests leave none of them open."""
-    together: tuple[int, ...]
-    """Of those, the rules whose facts are all given, for when the list fails: two or more, run
-    as one CEL list, compiled the first time a list fails."""
-    each: tuple[int, ...]
-    """Of those, the rules evaluated one by one when the list fails: some facts they read are
-    given, others missing, so CEL's commutative logic may leave them open."""
+    complete: tuple[int, ...]
+    """The rules whose facts are all given: CEL decides each of them."""
+    partial: tuple[tuple[int, tuple[str, ...]], ...]
+    """The rules that read given facts and missing ones, each with the given facts it reads: CEL's
+    commutative logic may leave them open, so when the list fails, each runs on its own."""
+    unread: tuple[Result, ...]
+    """The values of the rules that read no given fact, in the group's order."""
+    places: tuple[int, ...]
+    """Where each rule's value is (in the group's order) among the values of the rules read,
+    then `unread`."""
 
-    def results(self, read: tuple[Result, ...]) -> tuple[Result, ...]:
+    def results(self, read: Sequence[Result]) -> tuple[Result, ...]:
         """Every rule's value, in the group's order, from the values of the rules it read."""
-        results = list(self.start)
-        for index, value in zip(self.read, read, strict=True):
-            results[index] = value
-        return tuple(results)
+        found = (*read, *self.unread)
+        return tuple(found[place] for place in self.places)
 
 
 class RuleGroup:
@@ -251,10 +265,10 @@ class RuleGroup:
 
     The rules that read a given fact run first as one compiled CEL list, converting the request
     for CEL once. The list fails as a whole when one of them is open or fails; then the rules
-    whose facts the request all gives run as one list, and the others one by one, so that CEL's
-    commutative logic decides each of them, or leaves it open. A rule none of whose facts is
-    given reads nothing from the request: CEL evaluates it once for all requests that lack those
-    facts.
+    whose facts the request all gives run as one list (one by one if that fails too, to name the
+    rule), and each of the others on its own with only the facts it reads, so that CEL's
+    commutative logic decides it or leaves it open. A rule none of whose facts is given reads
+    nothing from the request: CEL evaluates it once for all requests that lack those facts.
     """
 
     def __init__(self, rules: Rules, names: tuple[str, ...]) -> None:
@@ -263,45 +277,52 @@ class RuleGroup:
         self._rules = rules
         self._shapes: dict[frozenset[str], Shape] = {}
         self._orders: dict[tuple[str, ...], Shape] = {}  # the same, by the order a request gives
+        self._arena = cel.Arena()
+        self._uses = _ARENA_USES
 
-    def evaluate(self, values: Values) -> tuple[Shape, tuple[Result, ...]]:
+    def evaluate(self, values: Values) -> tuple[Shape, Sequence[Result]]:
         """The shape of a request's values, and the values of the rules that read one of them,
-        in order. A failed rule gives the RuleError that names it, to raise where it matters."""
-        shape = self.shape(values)
+        in the order of `read`. A failed rule gives the RuleError that names it, to raise where
+        it matters."""
+        order = tuple(values)
+        shape = self._orders.get(order) or self._shape(order)  # self.shape(values), inline
+        self._uses -= 1
+        if self._uses <= 0:
+            self._arena, self._uses = cel.Arena(), _ARENA_USES
         if shape.everything is None:
             return shape, ()
-        try:
-            found = shape.everything.eval(data=values).plain_value()
-        except RuntimeError:  # a value CEL cannot take: one by one, to name the rule
+        try:  # eval(data=values, arena=…), given by position: pybind11 takes that quicker
+            found = shape.everything.eval(None, values, None, self._arena).plain_value()
+        except RuntimeError:  # a value CEL cannot take
             found = None
         if type(found) is list:
-            return shape, tuple(found)
-        results = list(shape.start)
-        activation = self._rules.activation(values)
-        if shape.together:
-            program = self._rules.listed(tuple(self.names[i] for i in shape.together))
-            try:
-                found = program.eval(activation).plain_value()
-            except RuntimeError:
-                found = None
-            if type(found) is list:
-                for index, value in zip(shape.together, found, strict=True):
-                    results[index] = value
-            else:  # an error: one by one, to name the rule that fails
-                for index in shape.together:
-                    results[index] = self._one(index, values, activation)
-        for index in shape.each:
-            results[index] = self._one(index, values, activation)
-        return shape, tuple(results[index] for index in shape.read)
+            return shape, found
+        found = None
+        if shape.partial and len(shape.complete) > 1:  # perhaps only a partial rule is open
+            program = self._rules.listed(tuple(self.names[i] for i in shape.complete))
+            found = self._list(program, values)
+        if found is None:  # or a rule fails: one by one, to name it
+            found = [self._one(index, values) for index in shape.complete]
+        for index, names in shape.partial:  # with only the facts it reads: fewer to convert
+            found.append(self._one(index, {name: values[name] for name in names}))
+        return shape, found
+
+    def _list(self, program: cel.Expression, values: Values) -> list[Result] | None:
+        """The values of a list of rules, or None when one of them is open or fails."""
+        try:
+            found = program.eval(None, values, None, self._arena).plain_value()
+        except RuntimeError:
+            return None
+        return found if type(found) is list else None
 
     def shape(self, values: Values) -> Shape:
         """How the group is evaluated for requests that give these values' names."""
         order = tuple(values)
         return self._orders.get(order) or self._shape(order)
 
-    def _one(self, index: int, values: Values, activation: cel.Activation | None) -> Result:
+    def _one(self, index: int, values: Values) -> Result:
         try:
-            return self._rules.evaluate(self.names[index], values, activation)
+            return self._rules.evaluate(self.names[index], values, arena=self._arena)
         except RuleError as error:
             return error
 
@@ -319,17 +340,26 @@ class RuleGroup:
     def _new_shape(self, given: frozenset[str]) -> Shape:
         start: list[Result] = [None] * len(self.names)
         complete: list[int] = []
-        each: list[int] = []
+        partial: list[tuple[int, tuple[str, ...]]] = []
         for index, name in enumerate(self.names):
             needs = self._rules.needs(name)
             if given.issuperset(needs):
                 complete.append(index)
             elif given.isdisjoint(needs):
-                start[index] = self._one(index, {}, None)
+                start[index] = self._one(index, {})
             else:
-                each.append(index)
-        read = tuple(sorted(complete + each))
+                partial.append((index, tuple(fact for fact in needs if fact in given)))
+        read = (*complete, *(index for index, _ in partial))
         everything = self._rules.listed(tuple(self.names[i] for i in read)) if read else None
-        if len(complete) < 2:  # one rule alone is quicker than a list of one
-            complete, each = [], sorted(each + complete)
-        return Shape(given, tuple(start), read, everything, tuple(complete), tuple(each))
+        unread = [index for index in range(len(self.names)) if index not in read]
+        places = {index: place for place, index in enumerate([*read, *unread])}
+        return Shape(
+            given,
+            tuple(start),
+            read,
+            everything,
+            tuple(complete),
+            tuple(partial),
+            tuple(start[index] for index in unread),
+            tuple(places[index] for index in range(len(self.names))),
+        )
