@@ -588,6 +588,21 @@ def test_a_rule_that_reads_more_facts_than_cel_lists_errors_for_needs_them_all()
     rules = Rules(facts, {"x": expression, "y": "f3 || f1"})
     assert rules.needs("x") == tuple(facts)
     assert rules.needs("y") == ("f1", "f3")
+    # A macro's variable sends a rule to the compile without facts, where CEL stops counting.
+    shadowed = f"[true].exists(f0, f0) && ({expression.replace('(f0 && ', '(true && ')})"
+    assert Rules(facts, {"z": shadowed}).needs("z") == tuple(facts)[1:]
+
+
+def test_a_shape_met_once_is_evaluated_rule_by_rule_and_the_second_time_as_one_list() -> None:
+    rules = Rules(FACTS, {"a": "n > 1", "b": "met || n > 5", "c": 's == "x"'})
+    group = rules.group(("a", "b", "c"))
+    request = {"n": 3, "s": "x"}  # `met` is missing: b is open, so its list would fail
+    first_shape, first = group.evaluate(request)
+    assert first_shape.everything is None  # nothing compiled for one request
+    second_shape, second = group.evaluate(request)
+    assert second_shape is first_shape and second_shape.everything is not None
+    assert list(first) == list(second)
+    assert first_shape.results(first) == (True, None, True)
 
 
 def _operand(kind: str) -> st.SearchStrategy[str]:

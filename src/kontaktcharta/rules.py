@@ -15,6 +15,8 @@ from typing import Any, Final
 
 from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.toml
 
+from .references import NotChecked, identifiers
+
 RULE_TYPES: Final[dict[str, cel.Type]] = {
     "bool": cel.Type.BOOL,
     "int": cel.Type.INT,
@@ -128,7 +130,9 @@ class Rules:
             program = _compile(facts, expression)
             if isinstance(program, RuleProblem):
                 raise RuleError(f"the rule of criterion '{name}' is invalid: {program.message}")
-            self._rules[name] = Rule(name, expression, program, self._referenced(expression))
+            self._rules[name] = Rule(
+                name, expression, program, self._referenced(expression, program)
+            )
 
     def __getitem__(self, name: str) -> Rule:
         return self._rules[name]
@@ -187,7 +191,20 @@ class Rules:
             program = self._lists[names] = self._env.compile(f"[{source}]")
         return program
 
-    def _referenced(self, expression: str) -> tuple[str, ...]:
+    def _referenced(self, expression: str, program: cel.Expression) -> tuple[str, ...]:
+        """The facts a rule reads, as CEL's type checker resolved its identifiers. A macro's own
+        variable (`exists(x, …)`) could hide a fact of the same name; such rules are compiled
+        again to learn which facts they read (`_compiled_without`)."""
+        declared = [*self._facts, PLATFORM]
+        try:
+            names = identifiers(program.serialize())
+        except NotChecked:
+            names = None
+        if names is not None and names.issubset(declared):
+            return tuple(fact for fact in declared if fact in names)
+        return self._compiled_without(expression)
+
+    def _compiled_without(self, expression: str) -> tuple[str, ...]:
         # A fact is read when the expression does not compile without it. That leaves out
         # words in string literals, member names and macro variables. One compile with no
         # facts declared names every one the expression reads, unless CEL stops counting.
@@ -231,7 +248,7 @@ Result = bool | None | RuleError
 """A rule's value for a request: True, False, None (open), or why it failed."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Shape:
     """How a group is evaluated for the requests that give one set of facts."""
 
@@ -242,7 +259,9 @@ class Shape:
     read: tuple[int, ...]
     """The rules that read a given fact: `complete`, then those of `partial`."""
     everything: cel.Expression | None
-    """Those rules as one CEL list: tried first, as most requests leave none of them open."""
+    """Those rules as one CEL list: tried first, as most requests leave none of them open.
+    Compiled for the second request of this shape: one request alone (a build checking its
+    examples) is quicker rule by rule than compiling thousands of rules again as a list."""
     complete: tuple[int, ...]
     """The rules whose facts are all given: CEL decides each of them."""
     partial: tuple[tuple[int, tuple[str, ...]], ...]
@@ -253,6 +272,8 @@ class Shape:
     places: tuple[int, ...]
     """Where each rule's value is (in the group's order) among the values of the rules read,
     then `unread`."""
+    met: bool = False
+    """Whether a request of this shape came before."""
 
     def results(self, read: Sequence[Result]) -> tuple[Result, ...]:
         """Every rule's value, in the group's order, from the values of the rules it read."""
@@ -289,23 +310,36 @@ class RuleGroup:
         self._uses -= 1
         if self._uses <= 0:
             self._arena, self._uses = cel.Arena(), _ARENA_USES
-        if shape.everything is None:
-            return shape, ()
+        program = shape.everything
+        if program is None:
+            if not shape.read:
+                return shape, ()
+            if not shape.met:
+                shape.met = True
+                return shape, self._each(shape, values, listing=False)
+            program = shape.everything = self._rules.listed(
+                tuple(self.names[i] for i in shape.read)
+            )
         try:  # eval(data=values, arena=…), given by position: pybind11 takes that quicker
-            found = shape.everything.eval(None, values, None, self._arena).plain_value()
+            found = program.eval(None, values, None, self._arena).plain_value()
         except RuntimeError:  # a value CEL cannot take
             found = None
         if type(found) is list:
             return shape, found
+        return shape, self._each(shape, values, listing=True)
+
+    def _each(self, shape: Shape, values: Values, listing: bool) -> list[Result]:
+        """The values of the rules read, for when their list fails, or for a shape met once
+        (`listing` False): no CEL list is compiled for it."""
         found = None
-        if shape.partial and len(shape.complete) > 1:  # perhaps only a partial rule is open
+        if listing and shape.partial and len(shape.complete) > 1:  # only a partial rule open?
             program = self._rules.listed(tuple(self.names[i] for i in shape.complete))
             found = self._list(program, values)
         if found is None:  # or a rule fails: one by one, to name it
             found = [self._one(index, values) for index in shape.complete]
         for index, names in shape.partial:  # with only the facts it reads: fewer to convert
             found.append(self._one(index, {name: values[name] for name in names}))
-        return shape, found
+        return found
 
     def _list(self, program: cel.Expression, values: Values) -> list[Result] | None:
         """The values of a list of rules, or None when one of them is open or fails."""
@@ -350,14 +384,13 @@ class RuleGroup:
             else:
                 partial.append((index, tuple(fact for fact in needs if fact in given)))
         read = (*complete, *(index for index, _ in partial))
-        everything = self._rules.listed(tuple(self.names[i] for i in read)) if read else None
         unread = [index for index in range(len(self.names)) if index not in read]
         places = {index: place for place, index in enumerate([*read, *unread])}
         return Shape(
             given,
             tuple(start),
             read,
-            everything,
+            None,
             tuple(complete),
             tuple(partial),
             tuple(start[index] for index in unread),
