@@ -1,6 +1,7 @@
 """How the build scales and how fast it starts, beside Hugo and MkDocs.
 
     python bench/build.py [--runs N] [--cold-runs N] [--only scale|stages|cold|others]
+                          [--against CHECKOUT]
 
 1. scale: chartas of 10 to 10,000 criteria, each built in fresh `python build.py` processes:
    median wall time, peak RSS, and the cost per criterion (the marginal cost between two sizes is
@@ -13,6 +14,8 @@
    from the same charta.yaml, interleaved with our build; medians side by side.
 
 The machine may be busy: every comparison interleaves its runs and reports medians.
+`--against CHECKOUT` (another tree, e.g. `git worktree add /tmp/old HEAD~3`) builds each charta
+of scale and cold with that tree's code too, taking turns with this one, and gives the ratios.
 """
 
 from __future__ import annotations
@@ -246,20 +249,25 @@ class Runner:
 
 
 def interleaved(
-    commands: dict[str, tuple[list[str], Path]], runs: int, env: dict[str, str] | None = None
+    commands: dict[str, tuple[list[str], Path]],
+    runs: int,
+    env: dict[str, str] | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, list[Sample]]:
-    """Run each command `runs` times, taking turns, after one unmeasured warm-up each."""
+    """Run each command `runs` times, taking turns, after one unmeasured warm-up each; `envs`
+    gives some commands an environment of their own."""
     env = env or environment()
+    envs = envs or {}
     runner = Runner()
     try:
-        for command, cwd in commands.values():
-            runner.run(command, cwd, env)
+        for name, (command, cwd) in commands.items():
+            runner.run(command, cwd, envs.get(name, env))
         results: dict[str, list[Sample]] = {name: [] for name in commands}
         for i in range(runs):
             order = list(commands) if i % 2 == 0 else list(reversed(commands))
             for name in order:
                 command, cwd = commands[name]
-                results[name].append(runner.run(command, cwd, env))
+                results[name].append(runner.run(command, cwd, envs.get(name, env)))
     finally:
         runner.close()
     return results
@@ -277,8 +285,32 @@ def rss_mib(samples: list[Sample]) -> float:
     return statistics.median(s[2] for s in samples) / 1024
 
 
-def build_command(config: Path, out: Path) -> list[str]:
-    return [PYTHON, str(ROOT / "build.py"), "--quiet", "--config", str(config), "--out", str(out)]
+def build_command(config: Path, out: Path, tree: Path = ROOT) -> list[str]:
+    return [PYTHON, str(tree / "build.py"), "--quiet", "--config", str(config), "--out", str(out)]
+
+
+AGAINST = " (against)"
+"""Appended to the name of a command run with the `--against` tree."""
+
+
+def with_against(
+    commands: dict[str, tuple[list[str], Path]], against: Path | None, path: Sequence[str] = ()
+) -> tuple[dict[str, tuple[list[str], Path]], dict[str, dict[str, str]]]:
+    """The builds, and where a tree is given, the same builds with its code taking turns with
+    them, each side with its own `src` first on the path (then `path`)."""
+    if against is None:
+        return commands, {name: environment([str(ROOT / "src"), *path]) for name in commands}
+    ours = str(ROOT / "build.py")
+    both: dict[str, tuple[list[str], Path]] = {}
+    envs = {}
+    for name, (command, cwd) in commands.items():
+        both[name] = (command, cwd)
+        envs[name] = environment([str(ROOT / "src"), *path])
+        if ours in command:
+            other = [str(against / "build.py") if part == ours else part for part in command]
+            both[name + AGAINST] = (other, cwd)
+            envs[name + AGAINST] = environment([str(against / "src"), *path])
+    return both, envs
 
 
 def table(header: Sequence[str], rows: list[Sequence[str]]) -> None:
@@ -308,13 +340,14 @@ def chartas(work: Path) -> list[tuple[str, int, Path]]:
     return made
 
 
-def scale(made: list[tuple[str, int, Path]], runs: int, work: Path) -> None:
+def scale(made: list[tuple[str, int, Path]], runs: int, work: Path, against: Path | None) -> None:
     print(f"## Scale: a fresh `python build.py --quiet` per build, median of {runs}\n")
     commands = {
         label: (build_command(path, work / f"out-{i}"), ROOT)
         for i, (label, _, path) in enumerate(made)
     }
-    results = interleaved(commands, runs)
+    builds, envs = with_against(commands, against)
+    results = interleaved(builds, runs, envs=envs)
     rows = []
     previous: tuple[int, float] | None = None
     for label, n, path in made:
@@ -332,6 +365,7 @@ def scale(made: list[tuple[str, int, Path]], runs: int, work: Path) -> None:
                 f"{rss_mib(results[label]):,.1f}",
                 f"{cpu / n * 1000:,.0f}",
                 marginal,
+                *_against_cells(results, label),
             ]
         )
         previous = (n, cpu)
@@ -344,9 +378,19 @@ def scale(made: list[tuple[str, int, Path]], runs: int, work: Path) -> None:
             "peak RSS MiB",
             "CPU µs / criterion",
             "added CPU µs / added criterion",
+            *(["against: wall ms", "against: CPU ms", "CPU ratio to against"] if against else []),
         ],
         rows,
     )
+
+
+def _against_cells(results: dict[str, list[Sample]], name: str) -> list[str]:
+    """The same build with the `--against` tree, and this tree's CPU time as a share of it."""
+    other = results.get(name + AGAINST)
+    if other is None:
+        return []
+    ratio = cpu_ms(results[name]) / cpu_ms(other)
+    return [f"{wall_ms(other):,.0f}", f"{cpu_ms(other):,.0f}", f"{ratio:.2f}"]
 
 
 # -- 2. stages -------------------------------------------------------------------------------
@@ -429,12 +473,12 @@ def stage_times(path: Path, repeat: int, out: Path) -> dict[str, float]:
 # -- 3. cold build ---------------------------------------------------------------------------
 
 
-def cold(runs: int, work: Path) -> None:
+def cold(runs: int, work: Path, against: Path | None) -> None:
     print(f"## Cold build of the example, {runs} interleaved runs each\n")
     commands = {
         "floor: python -c 'import jinja2, markdown_it, yaml'": (FLOOR, ROOT),
         "python build.py --quiet": (
-            [PYTHON, "build.py", "--quiet", "--out", str(work / "cold-out")],
+            [PYTHON, str(ROOT / "build.py"), "--quiet", "--out", str(work / "cold-out")],
             ROOT,
         ),
     }
@@ -442,10 +486,10 @@ def cold(runs: int, work: Path) -> None:
     bare = {
         f"{name} (python -S)": ([c[0], "-S", *c[1:]], cwd) for name, (c, cwd) in commands.items()
     }
-    paths = [str(ROOT / "src"), sysconfig.get_paths()["purelib"]]
     rows = []
-    for variant, env in ((commands, environment()), (bare, environment(paths))):
-        results = interleaved(variant, runs, env)
+    for variant, path in ((commands, []), (bare, [sysconfig.get_paths()["purelib"]])):
+        builds, envs = with_against(variant, against, path)  # -S: the libraries on the path
+        results = interleaved(builds, runs, envs=envs)
         floor = results[next(iter(variant))]
         for name, samples in results.items():
             rows.append(
@@ -586,6 +630,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=15, help="runs of each cold command")
     parser.add_argument("--only", choices=("scale", "stages", "cold", "others"), action="append")
     parser.add_argument("--config", type=Path, default=ROOT / "charta.yaml", help="the example")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout to build with, taking turns (its root)"
+    )
     args = parser.parse_args(argv)
     parts = args.only or ["scale", "stages", "cold", "others"]
     print(
@@ -604,11 +651,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "with short ids and texts (compact).\n"
             )
         if "scale" in parts:
-            scale(made, args.runs, work)
+            scale(made, args.runs, work, args.against)
         if "stages" in parts:
             stages(made, args.repeat, work)
         if "cold" in parts:
-            cold(args.cold_runs, work)
+            cold(args.cold_runs, work, args.against)
         if "others" in parts:
             others(args.cold_runs, work, args.config)
     return 0
