@@ -97,6 +97,16 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
             ["the page runs JavaScript (<script>); a charta page runs none"],
         ),
         (
+            "</main>",
+            "<svg><script>alert(1)</script></svg></main>",
+            ["the page runs JavaScript (<script>); a charta page runs none"],
+        ),
+        (  # the first in the document is named, whatever the case of the attribute
+            "</main>",
+            '<p ONMOUSEOVER="alert(1)">x</p><script>alert(1)</script></main>',
+            ["the page runs JavaScript (<p>); a charta page runs none"],
+        ),
+        (
             '<meta name="charta-revision" content="sha256:',
             '<meta name="charta-revision" content="sha256:0',
             ["revision"],
@@ -137,6 +147,8 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
         "markup",
         "event-attribute",
         "script",
+        "svg-script",
+        "first-of-two",
         "revision",
         "no-policy-link",
         "h1",

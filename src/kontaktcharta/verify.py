@@ -142,15 +142,21 @@ def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[s
 def _compare(tree: LexborHTMLParser, policy: dict[str, Any], fragment: bool) -> list[str]:
     everything = _elements(tree)
     by_id: dict[str, LexborNode] = {}
-    scripts = None  # the first element that runs script: a <script>, or an on… attribute
+    names: set[str] = set()  # of every attribute, to look for an on… (event) attribute once
+    tags: set[str | None] = set()
     for node in everything:
         attrs = node.attributes
+        names.update(attrs)
+        tags.add(node.tag)
         if "id" in attrs:
             by_id.setdefault(attrs["id"] or "", node)
-        if scripts is None and (
-            node.tag == "script" or any(name[:2].lower() == "on" for name in attrs)
-        ):
-            scripts = node.tag
+    scripts = None  # the first element that runs script: a <script>, or an on… attribute
+    if "script" in tags or any(_is_event(name) for name in names):
+        scripts = next(
+            node.tag
+            for node in everything
+            if node.tag == "script" or any(_is_event(name) for name in node.attributes)
+        )
     found = _fragment_title(everything, policy) if fragment else _page_head(everything, policy)
     for name in (*SECTIONS, "declined"):
         section = by_id.get(name)
@@ -167,6 +173,11 @@ def _compare(tree: LexborHTMLParser, policy: dict[str, Any], fragment: bool) -> 
     if scripts is not None:
         found.append(f"the page runs JavaScript (<{scripts}>); a charta page runs none")
     return found
+
+
+def _is_event(attribute: str) -> bool:
+    """Whether an attribute is an event handler (onclick, ONLOAD…), which runs script."""
+    return attribute[:2].lower() == "on"
 
 
 def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
