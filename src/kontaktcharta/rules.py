@@ -254,8 +254,6 @@ class Shape:
 
     given: frozenset[str]
     """The names of the facts given (and `platform`, where the request names it)."""
-    start: tuple[Result, ...]
-    """Every rule's value where it reads only missing facts (None for the others)."""
     read: tuple[int, ...]
     """The rules that read a given fact: `complete`, then those of `partial`."""
     everything: cel.Expression | None
@@ -372,27 +370,25 @@ class RuleGroup:
         return shape
 
     def _new_shape(self, given: frozenset[str]) -> Shape:
-        start: list[Result] = [None] * len(self.names)
         complete: list[int] = []
         partial: list[tuple[int, tuple[str, ...]]] = []
+        unread: dict[int, Result] = {}  # the rules that read only missing facts, with their value
         for index, name in enumerate(self.names):
             needs = self._rules.needs(name)
             if given.issuperset(needs):
                 complete.append(index)
             elif given.isdisjoint(needs):
-                start[index] = self._one(index, {})
+                unread[index] = self._one(index, {})
             else:
                 partial.append((index, tuple(fact for fact in needs if fact in given)))
         read = (*complete, *(index for index, _ in partial))
-        unread = [index for index in range(len(self.names)) if index not in read]
         places = {index: place for place, index in enumerate([*read, *unread])}
         return Shape(
             given,
-            tuple(start),
             read,
             None,
             tuple(complete),
             tuple(partial),
-            tuple(start[index] for index in unread),
+            tuple(unread.values()),
             tuple(places[index] for index in range(len(self.names))),
         )
