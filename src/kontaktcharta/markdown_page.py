@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from .model import Charta, Section, Text
 from .page import DASH, format_date, shorten
+from .yamlfile import FAST_LOADER
 
 FILE = "charta.md"
 """The file each language gets in the output."""
@@ -56,7 +57,7 @@ def as_html(markdown: str) -> str:
     if markdown.startswith("---\n") and "\n---\n" in markdown[3:]:
         head, body = markdown[4:].split("\n---\n", 1)
         try:
-            front = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            front = yaml.load(head, Loader=FAST_LOADER)
         except yaml.YAMLError:
             front = None
         title = str(front["title"]) if isinstance(front, dict) and "title" in front else None

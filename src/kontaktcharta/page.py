@@ -22,6 +22,7 @@ from .lang import primary
 from .load import SLUG
 from .markdown import UnsafeLink
 from .model import Charta
+from .yamlfile import FAST_LOADER
 
 POLICY_HREF = "charta.json"
 DESCRIPTION_LIMIT = 160
@@ -225,7 +226,7 @@ def format_date(day: datetime.date, words: Mapping[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=8)  # a build reads the file once per page, and serve rebuilds often
 def _parse_words(text: str) -> Any:
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(text, Loader=FAST_LOADER)
 
 
 def load_words(theme: Theme, lang: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ import yaml
 from .errors import ChartaError, Problem
 
 MAX_BYTES = 1024 * 1024
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader, or PyYAML's own where libyaml is missing."""
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -74,7 +75,7 @@ def compose(text: str, shown: str) -> yaml.Node:
     makes a node appear twice. Where the reader stops early, `has_alias` looks at every node.
     """
     try:
-        node = yaml.compose(text, Loader=_FAST_LOADER)
+        node = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
         raise _syntax_error(text, shown) from None
     if node is None:
