@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from pathlib import Path
@@ -188,10 +189,32 @@ def test_build_py_runs_build_by_default(site: Path, capsys: pytest.CaptureFixtur
     import sys
 
     sys.argv = ["build.py", "--quiet", "--out", "public"]
-    with pytest.raises(SystemExit) as stop:
-        runpy.run_path(str(ROOT / "build.py"), run_name="__main__")
+    try:
+        with pytest.raises(SystemExit) as stop:
+            runpy.run_path(str(ROOT / "build.py"), run_name="__main__")
+    finally:  # build.py tunes the collector for a process of its own, not for pytest's
+        gc.unfreeze()
+        gc.enable()
     assert stop.value.code == 0
     assert (site / "public" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("config", "code"), [("charta.yaml", 0), ("missing.yaml", 1)])
+def test_the_process_exits_with_mains_code_and_runs_exit_hooks(
+    site: Path, config: str, code: int
+) -> None:
+    import subprocess
+    import sys
+
+    # script() leaves the collector off and freezes what is left before the interpreter ends;
+    # exit hooks (coverage's, a user's) must still run, and the exit code is main()'s.
+    probe = (
+        "import atexit, gc, sys; from kontaktcharta.cli import script; "
+        "atexit.register(lambda: print('exit hook', gc.isenabled(), gc.get_freeze_count() > 0)); "
+        f"script(['build', '--quiet', '--config', {config!r}])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (code, "exit hook False True\n"), done.stderr
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
