@@ -45,3 +45,16 @@ def test_valid_charta_policy_matches_its_schema(case: Path) -> None:
 def test_there_are_enough_broken_chartas() -> None:
     assert len(INVALID) >= 40
     assert all(case.with_suffix(".err").exists() for case in INVALID)
+
+
+def test_a_charta_of_exactly_1_mib_builds_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    base = (CASES / "valid" / "minimal.yaml").read_text("utf-8")
+    config = tmp_path / "charta.yaml"
+    padding = 1024 * 1024 - len(base.encode()) - 1  # a comment line: "#", spaces, newline
+    config.write_text(base + "#" + " " * (padding - 1) + "\n", "utf-8")
+    assert config.stat().st_size == 1024 * 1024
+    assert render_site(config).files["charta.json"]
+    config.write_text(base + "#" + " " * padding + "\n", "utf-8")
+    with pytest.raises(ChartaError) as caught:
+        render_site(config)
+    assert "1,048,577 bytes, more than the limit of 1,048,576" in caught.value.format()

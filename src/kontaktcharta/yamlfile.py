@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -18,12 +19,18 @@ def read_text(path: Path, shown: str) -> str:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise ChartaError.single(shown, "file not found (run `charta init` to start one)") from None
     except OSError as error:
         raise ChartaError.single(shown, f"cannot be read: {error.strerror}") from None
     if len(data) > MAX_BYTES:
-        raise ChartaError.single(shown, "file is larger than 1 MiB (a charta is a page of text)")
+        raise ChartaError.single(
+            shown,
+            f"the file has {size:,} bytes, more than the limit of {MAX_BYTES:,} (1 MiB); "
+            "a charta is a page of text",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         raise ChartaError(
             [
