@@ -20,17 +20,20 @@ def read_text(path: Path, shown: str) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
-                size = os.fstat(handle.fileno()).st_size
+                size = os.fstat(handle.fileno()).st_size  # 0 for a pipe, whose size is unknown
+                has = (
+                    f"the file has {size:,} bytes, more"
+                    if size > MAX_BYTES
+                    else "the file has more"
+                )
+                raise ChartaError.single(
+                    shown,
+                    f"{has} than the limit of {MAX_BYTES:,} (1 MiB); a charta is a page of text",
+                )
     except FileNotFoundError:
         raise ChartaError.single(shown, "file not found (run `charta init` to start one)") from None
     except OSError as error:
         raise ChartaError.single(shown, f"cannot be read: {error.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise ChartaError.single(
-            shown,
-            f"the file has {size:,} bytes, more than the limit of {MAX_BYTES:,} (1 MiB); "
-            "a charta is a page of text",
-        )
     if data.startswith(b"\xef\xbb\xbf"):
         raise ChartaError(
             [
