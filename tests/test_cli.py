@@ -209,7 +209,7 @@ def test_the_process_exits_with_mains_code_and_runs_exit_hooks(
     # script() leaves the collector off and freezes what is left before the interpreter ends;
     # exit hooks (coverage's, a user's) must still run, and the exit code is main()'s.
     probe = (
-        "import atexit, gc, sys; from kontaktcharta.cli import script; "
+        "import atexit, gc; from kontaktcharta.cli import script; "
         "atexit.register(lambda: print('exit hook', gc.isenabled(), gc.get_freeze_count() > 0)); "
         f"script(['build', '--quiet', '--config', {config!r}])"
     )
