@@ -2,7 +2,7 @@
 
 --errors rewrites every tests/cases/invalid/*.err from the current messages;
 --golden rewrites tests/golden/example/ from charta.yaml; --docs rewrites the key table of
-docs/format.md from the loader's spec. Review the diff before committing.
+docs/format.md from the declarations of the format (model.py). Review the diff before committing.
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ def main() -> int:
         for case in sorted((CASES / "invalid").glob("*.yaml")):
             case.with_suffix(".err").write_text(error_of(case), encoding="utf-8")
     if args.docs:
-        from kontaktcharta.spec import reference
+        from kontaktcharta.schema import key_table
 
         doc = ROOT / "docs" / "format.md"
         head, rest = doc.read_text("utf-8").split("<!-- keys:start -->\n")
         tail = rest.split("<!-- keys:end -->")[1]
-        doc.write_text(f"{head}<!-- keys:start -->\n{reference()}<!-- keys:end -->{tail}", "utf-8")
+        doc.write_text(f"{head}<!-- keys:start -->\n{key_table()}<!-- keys:end -->{tail}", "utf-8")
     if args.golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         GOLDEN.mkdir(parents=True)

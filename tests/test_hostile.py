@@ -17,8 +17,8 @@ from playwright.sync_api import Page
 
 import browser
 from kontaktcharta.cli import main
+from kontaktcharta.decide import Policy
 from kontaktcharta.markdown_page import as_html
-from kontaktcharta.messages import decline_message
 
 HOSTILE = browser.ROOT / "tests" / "cases" / "valid" / "hostile.yaml"
 PAYLOAD = (
@@ -280,7 +280,7 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
 
 def test_a_decline_message_keeps_hostile_text_as_written(built: Built) -> None:
     name = "<b>{reasons}</b> %s"
-    message = decline_message(built.policy, ["script"], name, "xing")
+    message = Policy.from_json(built.policy).messages.render(["script"], name, "xing")
     template = f"Hallo {name}, {PAYLOAD.replace('{name}', name)}"  # {name} is a placeholder
     link = 'https://hostile.example/charta/"><svg/onload=alert(1)>#decline-script'
     assert message.startswith(f"{template} Grund script {PAYLOAD} {link} - Alternative 1 ")

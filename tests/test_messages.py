@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from kontaktcharta.decide import Policy
-from kontaktcharta.messages import (
-    DEFAULT_DECLINE,
-    MessageTooLong,
-    check_template,
-    decline_message,
-    default_decline_template,
-)
+from kontaktcharta.defaults import DEFAULT_DECLINE, default_decline_template
+from kontaktcharta.errors import ChartaError
+from kontaktcharta.messages import MessageTooLong, check_template
+from kontaktcharta.model import Messages
+from kontaktcharta.policy_reader import read_policy
 
 URL = "https://erika.example/kontaktcharta/"
 
@@ -40,12 +39,23 @@ def policy_data(
         "title": "Kontaktcharta",
         "owner": {"name": "Erika Musterfrau"},
         "url": url,
+        "updated": "2026-11-21",
+        "review_by": None,
+        "based_on": None,
+        "revision": "sha256:" + "0" * 64,
+        "intro": None,
         "platforms": [platform, {"id": "linkedin", "name": "LinkedIn", "use": "business"}],
         "facts": [],
         "accept": {
             "title": "Gern",
+            "match": "any",
             "criteria": [
-                {"id": "met", "text": "begegnet", "html": "begegnet", "link": "#accept-met"}
+                {
+                    "id": "met",
+                    "text": "begegnet",
+                    "html": "begegnet",
+                    "link": f"{url}#accept-met" if url else "#accept-met",
+                }
             ],
         },
         "decline": {
@@ -75,7 +85,10 @@ def policy_data(
             if alternatives
             else [],
         },
-        "messages": {"decline": template},
+        "goal": None,
+        "messages": {"decline": template or default_decline_template(lang)},
+        "examples": [],
+        "translations": {},
     }
 
 
@@ -86,7 +99,7 @@ def message(
     **given: Any,
 ) -> str:
     """The decline message of a policy_data(**given) for these reasons."""
-    return decline_message(Policy.from_json(policy_data(**given)), reasons, name, platform)
+    return Policy.from_json(policy_data(**given)).messages.render(reasons, name, platform)
 
 
 GERMAN = f"""Guten Tag Max Mustermann,
@@ -170,7 +183,10 @@ def test_without_alternatives_their_paragraph_goes_and_no_blank_lines_pile_up() 
 
 def test_other_braces_and_percent_signs_are_text() -> None:
     template = "{Name}, {foo} {{name}} { } {} 100 % sicher: {reasons}"
-    assert message(["slogan"], template=template) == (
+    with pytest.raises(ChartaError, match=r"messages\.decline: unknown placeholder \{Name\}"):
+        message(["slogan"], template=template)  # a policy with them is refused; its text is safe:
+    charta = dataclasses.replace(read_policy(policy_data()), messages=Messages(decline=template))
+    assert Policy.of(charta).messages.render(["slogan"], "Max Mustermann", None) == (
         "{Name}, {foo} {Max Mustermann} { } {} 100 % sicher: "
         "Ein Spruch allein ersetzt leider keinen gemeinsamen Anlass."
     )
@@ -260,7 +276,3 @@ def test_a_message_that_cannot_fit_names_the_limit_and_the_shortest_length() -> 
         f"the decline message has {len(FIRST)} characters even at its shortest, but XING takes "
         f"at most {len(FIRST) - 1}; shorten messages.decline or the first reason"
     )
-
-
-def test_decline_message_takes_the_json_policy_too() -> None:
-    assert decline_message(policy_data(), ["slogan"], "Max Mustermann", None) == GERMAN

@@ -50,30 +50,33 @@ def make_charta(lang: str = "de", intro: str | None = "Hallo & willkommen.") -> 
         charta=1,
         lang=lang,
         title="Kontaktcharta & Regeln",
-        owner=Owner("Erika Musterfrau", "https://erika.example/"),
+        owner=Owner(name="Erika Musterfrau", url="https://erika.example/"),
         updated=datetime.date(2026, 11, 21),
         url="https://erika.example/kontaktcharta/",
         intro=block(intro) if intro else None,
         accept=Section(
-            "accept",
-            "Ich freue mich über Kontakte",
-            (
-                Criterion("met", inline("zu Menschen, denen ich *begegnet* bin")),
+            name="accept",
+            title="Ich freue mich über Kontakte",
+            criteria=(
+                Criterion(id="met", text=inline("zu Menschen, denen ich *begegnet* bin")),
                 Criterion(
-                    "customers", inline("zu Kunden & [Partnern](https://p.example/?a=1&b=2)")
+                    id="customers",
+                    text=inline("zu Kunden & [Partnern](https://p.example/?a=1&b=2)"),
                 ),
             ),
         ),
         decline=Section(
-            "decline",
-            "Ich lehne Kontakte ab, wenn",
-            (Criterion("slogan", inline("die Einladung nur einen „Spruch“ enthält")),),
+            name="decline",
+            title="Ich lehne Kontakte ab, wenn",
+            criteria=(
+                Criterion(id="slogan", text=inline("die Einladung nur einen „Spruch“ enthält")),
+            ),
         ),
         goal=block("Eine überschaubare Liste."),
         declined=Declined(
-            "Abgelehnt \N{EN DASH} was jetzt?",
-            block("Nicht persönlich nehmen."),
-            (Alternative(inline("Kontakt merken"), "https://xing.example/"),),
+            title="Abgelehnt \N{EN DASH} was jetzt?",
+            text=block("Nicht persönlich nehmen."),
+            alternatives=(Alternative(text=inline("Kontakt merken"), url="https://xing.example/"),),
         ),
     )
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import gc
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import discovery, embed, markdown_page
 from . import page as pages
 from .errors import ChartaError, Problem
 from .lang import folder
 from .markdown import render_block
-from .model import Charta, Place
+from .model import Charta
 from .output import write_site
-from .policy import SCHEMA_FILE, dump, localize, render_policy, render_schema
+from .policy import dump, localize, render_policy
+from .schema import POLICY_FILE as SCHEMA_FILE
+from .schema import policy_schema
 from .verify import compare, compare_embed, compare_file
 
 GENERATED = ("index.html", "charta.json", SCHEMA_FILE, discovery.FILE)
@@ -47,18 +47,6 @@ def today() -> datetime.date:
 
 def render_site(config: Path, theme_name: str = "default", shown: str | None = None) -> Site:
     """Everything `output/` will hold, verified; nothing is written."""
-    # A build makes many objects and frees few; the cyclic collector would walk them again and
-    # again (a third of the time of a large charta). Cycles it leaves are collected afterwards.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _render_site(config, theme_name, shown)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _render_site(config: Path, theme_name: str, shown: str | None) -> Site:
     from .load import load_charta
 
     charta = load_charta(config, shown or str(config))
@@ -69,8 +57,6 @@ def _render_site(config: Path, theme_name: str, shown: str | None) -> Site:
         project / "site_src" / "pages", lambda text: str(render_block(text).html)
     )
     policy = render_policy(charta)
-    _check_message_limits(charta, policy)
-    _check_examples(charta, policy)
     revision = policy["revision"]
     files = _static(theme.folder / "static") | _static(project / "site_src" / "static")
     languages = [charta.lang, *(t.lang for t in charta.translations)]
@@ -117,7 +103,7 @@ def _render_site(config: Path, theme_name: str, shown: str | None) -> Site:
             charta, revision, theme, overrides, extra, extra_page
         ).encode()
     files["charta.json"] = dump(policy)
-    files[SCHEMA_FILE] = dump(render_schema(charta.url))
+    files[SCHEMA_FILE] = dump(policy_schema(charta.url))
     files[discovery.FILE] = dump(discovery.render_pointer(charta))
     return Site(charta, dict(sorted(files.items())), tuple(_warnings(charta, today())))
 
@@ -145,85 +131,6 @@ def _static(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def _check_examples(charta: Charta, policy: dict[str, Any]) -> None:
-    if not charta.examples:
-        return
-    from .decide import Policy, RequestError, decide
-
-    compiled = Policy.from_json(policy)
-    problems = []
-    for i, example in enumerate(charta.examples):
-        path = f"examples[{i}]"
-        place = charta.places.get(path, Place(0, 0, ""))
-        request = policy["examples"][i]["request"]
-        try:
-            decision = decide(compiled, request)
-        except RequestError as error:
-            key, _, detail = str(error).partition(": ")
-            where = f"{path}.request.{key}"
-            at = charta.places.get(where) or place
-            message = f"{detail} (in example {example.name!r})"
-            problems.append(Problem(charta.file, at.line, at.column, where, message, at.source))
-            continue
-        wrong = decision.decision != example.expect or (
-            example.reasons is not None and tuple(decision.reasons) != example.reasons
-        )
-        if wrong:
-            got = f"{decision.decision} ({', '.join(decision.reasons) or 'no reasons'})"
-            expected = example.expect + (
-                f" ({', '.join(example.reasons)})" if example.reasons is not None else ""
-            )
-            problems.append(
-                Problem(
-                    charta.file,
-                    place.line,
-                    place.column,
-                    path,
-                    f"example {example.name!r}: the rules decide {got}, "
-                    f"the example expects {expected}",
-                    place.source,
-                )
-            )
-    if problems:
-        raise ChartaError(problems)
-
-
-def _check_message_limits(charta: Charta, policy: dict[str, Any]) -> None:
-    """Every single decline reason must make a message that fits each platform's limit."""
-    from .messages import DeclineMessages, MessageTooLong
-
-    if all(platform.message_limit is None for platform in charta.platforms):
-        return
-    languages = (charta.lang, *(t.lang for t in charta.translations))
-    # Prepared once per language: preparing them per criterion made this quadratic.
-    prepared = {lang: DeclineMessages.from_json(localize(policy, lang)) for lang in languages}
-    problems = []
-    for i, platform in enumerate(charta.platforms):
-        if platform.message_limit is None:
-            continue
-        for lang in languages:
-            for criterion in localize(policy, lang)["decline"]["criteria"]:
-                if platform.id not in criterion.get("platforms", [platform.id]):
-                    continue
-                try:
-                    prepared[lang].render([criterion["id"]], None, platform.id)
-                except MessageTooLong as error:
-                    place = charta.places[f"platforms[{i}].message_limit"]
-                    problems.append(
-                        Problem(
-                            charta.file,
-                            place.line,
-                            place.column,
-                            f"platforms[{i}].message_limit",
-                            f"declining for {criterion['id']!r} ({lang}): {error}",
-                            place.source,
-                        )
-                    )
-                    break
-    if problems:
-        raise ChartaError(problems)
 
 
 def _warnings(charta: Charta, on: datetime.date) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .errors import Problem
-from .messages import check_template
-from .model import Charta, Fact, Place
+from .errors import Problems
+from .messages import DeclineMessages, MessageTooLong, check_template
+from .model import Charta, Fact
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CEL_RESERVED = frozenset(
@@ -40,39 +40,25 @@ _A_TYPE = {"bool": "a bool", "int": "an int", "double": "a double", "string": "a
 _PYTHON_TYPE = {"bool": (bool,), "int": (int,), "double": (int, float), "string": (str,)}
 
 
-def check_charta(charta: Charta) -> list[Problem]:
-    """Every cross-reference problem of an otherwise well-formed charta."""
-    found = Found(charta)
+def check_charta(charta: Charta, problems: Problems) -> None:
+    """Report every cross-reference problem of an otherwise well-formed charta."""
+    found = Found(charta, problems)
     found.unique_platforms()
     found.facts()
     found.criteria()
     if charta.messages.decline is not None:
         message = check_template(charta.messages.decline)
         if message:
-            found.at("messages.decline", message)
-    return found.problems
+            problems.at("messages.decline", message)
 
 
 class Found:
-    """Collects problems, located by the key paths the loader recorded."""
+    """Checks one charta, reporting by the key paths the loader recorded."""
 
-    def __init__(self, charta: Charta) -> None:
+    def __init__(self, charta: Charta, problems: Problems) -> None:
         self.charta = charta
-        self.problems: list[Problem] = []
-
-    def at(self, path: str, message: str, column_offset: int = 0) -> None:
-        """Record a problem at a key path's place in the file."""
-        place = self.charta.places.get(path, Place(0, 0, ""))
-        self.problems.append(
-            Problem(
-                self.charta.file,
-                place.line,
-                place.column + column_offset,
-                path,
-                message,
-                place.source,
-            )
-        )
+        self.at = problems.at
+        self.places = problems.places
 
     def unique_platforms(self) -> None:
         first: dict[str, int] = {}
@@ -156,9 +142,36 @@ class Found:
         problem = check_rule(expression, facts)
         if problem is None:
             return
-        place = self.charta.places.get(path, Place(0, 0, ""))
+        place = self.places.get(path)
         offset = 0
+        if place is None:
+            self.at(path, problem.message)
+            return
         written = place.source[place.column - 1 :]
         if problem.line == 1 and written.lstrip("'\"").startswith(expression[:20]):
             offset = problem.column - 1 + (written[:1] in ("'", '"'))
         self.at(path, problem.message, offset)
+
+
+def check_message_limits(charta: Charta, problems: Problems) -> None:
+    """Every single decline reason must make a message that fits each platform's limit, in
+    every language."""
+    if all(platform.message_limit is None for platform in charta.platforms):
+        return
+    versions = (charta, *charta.translations)
+    prepared = [(version, DeclineMessages.of(version)) for version in versions]
+    for i, platform in enumerate(charta.platforms):
+        if platform.message_limit is None:
+            continue
+        for version, messages in prepared:
+            for criterion in version.decline.criteria:
+                if criterion.platforms is not None and platform.id not in criterion.platforms:
+                    continue
+                try:
+                    messages.render([criterion.id], None, platform.id)
+                except MessageTooLong as error:
+                    problems.at(
+                        f"platforms[{i}].message_limit",
+                        f"declining for {criterion.id!r} ({version.lang}): {error}",
+                    )
+                    break

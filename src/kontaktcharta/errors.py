@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -52,3 +52,87 @@ class ChartaError(Exception):
         if len(self.problems) > 1:
             text += f"\n{len(self.problems)} problems found."
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a key stands in the source file."""
+
+    line: int
+    """1-based line; 0 where the key has no place in a file (a key of charta.json)."""
+    column: int
+    """1-based column."""
+    source: str
+    """The line as written."""
+
+
+NOWHERE = Place(0, 0, "")
+
+
+class Problems:
+    """The one collector of located problems: every check reports here, by key path.
+
+    `places` tells where each key path stands (the loader records them); a path without a place
+    of its own is shown at its nearest parent that has one. `shown` renames a path where the file
+    writes it otherwise than the model names it (charta.json lists facts: `facts.met` is
+    `facts[0]` there); the reader of that file fills it in.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        places: Mapping[str, Place] | None = None,
+    ) -> None:
+        self.file = file
+        self.places: Mapping[str, Place] = places if places is not None else {}
+        self.shown: dict[str, str] = {}
+        self.found: list[Problem] = []
+
+    def at(self, path: str, message: str, column: int = 0, place: Place | None = None) -> None:
+        """Record a problem at a key path; `column` moves the caret right within the value."""
+        if place is None:
+            place = self.place(path)
+        self.found.append(
+            Problem(
+                self.file,
+                place.line,
+                place.column + column if place.line else 0,
+                self._shown(path),
+                message,
+                place.source,
+            )
+        )
+
+    def place(self, path: str) -> Place:
+        """Where a key path stands, or its nearest parent that has a place."""
+        probe = path
+        while probe:
+            place = self.places.get(probe)
+            if place is not None:
+                return place
+            probe = _parent(probe)
+        return NOWHERE
+
+    def _shown(self, path: str) -> str:
+        if not self.shown:
+            return path
+        probe = path
+        while probe:
+            if probe in self.shown:
+                return self.shown[probe] + path[len(probe) :]
+            probe = _parent(probe)
+        return path
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def check(self) -> None:
+        """Raise a ChartaError with every problem, in the order of the file, if there is one."""
+        if self.found:
+            raise ChartaError(sorted(self.found, key=lambda p: (p.line, p.column)))
+
+
+def _parent(path: str) -> str:
+    """`a.b[2].c` → `a.b[2]` → `a.b` → `a` → ``."""
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""

@@ -11,44 +11,14 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 from urllib.parse import urljoin
 
-from .lang import primary
-
-if TYPE_CHECKING:
-    from .decide import Policy
+from .defaults import default_decline_template
+from .model import Charta, link
 
 PLACEHOLDERS: Final = ("name", "reasons", "url", "alternatives")
 """The placeholders a decline template may use."""
-
-DEFAULT_DECLINE: Final[dict[str, str]] = {
-    "de": """Guten Tag {name},
-
-vielen Dank für Ihre Kontaktanfrage. Ich nehme sie jedoch nicht an.
-
-{reasons}
-
-Meine Regeln für Kontaktanfragen finden Sie hier: {url}
-
-Was Sie stattdessen tun können:
-{alternatives}
-
-Viele Grüße""",
-    "en": """Hello {name},
-
-thank you for your contact request. However, I am not accepting it.
-
-{reasons}
-
-You can find my rules for contact requests here: {url}
-
-What you can do instead:
-{alternatives}
-
-Best regards""",
-}
-"""The decline template of a charta that writes none, by primary language subtag."""
 
 _PLACEHOLDER = re.compile(r"\{(name|reasons|url|alternatives)\}")
 _ANY_PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
@@ -69,11 +39,6 @@ class MessageTooLong(Exception):
             f"the decline message has {shortest} characters even at its shortest, but "
             f"{platform} takes at most {limit}; shorten messages.decline or the first reason"
         )
-
-
-def default_decline_template(lang: str) -> str:
-    """The default decline template for a BCP 47 tag: German for `de*`, else English."""
-    return DEFAULT_DECLINE.get(primary(lang), DEFAULT_DECLINE["en"])
 
 
 def check_template(template: str) -> str | None:
@@ -169,28 +134,30 @@ class DeclineMessages:
     """Platform name and `message_limit` by platform id, where a limit is set."""
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> DeclineMessages:
-        """Prepare the messages of a JSON policy."""
-        template = (data.get("messages") or {}).get("decline")
+    def of(cls, charta: Charta) -> DeclineMessages:
+        """Prepare the messages of one language's charta."""
         reasons = {}
-        for criterion in data["decline"]["criteria"]:
-            text = _one_line(criterion["text"])
-            full = _one_line(criterion.get("reason") or text)
-            reasons[criterion["id"]] = Reason(full, min(full, text, key=len), criterion["link"])
+        for criterion in charta.decline.criteria:
+            text = _one_line(criterion.text.plain)
+            full = _one_line(criterion.reason or text)
+            reasons[criterion.id] = Reason(
+                full, min(full, text, key=len), link("decline", criterion.id, charta.url)
+            )
         lines = []
-        for alternative in (data.get("declined") or {}).get("alternatives", ()):
-            text, url = _one_line(alternative["text"]), alternative.get("url")
+        for alternative in charta.declined.alternatives:
+            text, url = _one_line(alternative.text.plain), alternative.url
             lines.append(f"- {text}: {url}" if url else f"- {text}")
         limits = {
-            platform["id"]: (platform["name"], platform["message_limit"])
-            for platform in data.get("platforms", ())
-            if platform.get("message_limit") is not None
+            platform.id: (platform.name, platform.message_limit)
+            for platform in charta.platforms
+            if platform.message_limit is not None
         }
+        template = charta.messages.decline or default_decline_template(charta.lang)
         return cls(
-            template=Template.parse(template or default_decline_template(data.get("lang", "en"))),
+            template=Template.parse(template),
             reasons=reasons,
             alternatives="\n".join(lines),
-            section_link=urljoin(data.get("url") or "", "#decline"),
+            section_link=urljoin(charta.url or "", "#decline"),
             limits=limits,
         )
 
@@ -230,17 +197,6 @@ def _listed(reasons: Sequence[str]) -> str:
     if len(reasons) == 1:
         return reasons[0]
     return "\n".join(f"- {reason}" for reason in reasons)
-
-
-def decline_message(
-    policy: Policy | Mapping[str, Any],
-    reasons: Sequence[str],
-    name: str | None,
-    platform: str | None,
-) -> str:
-    """The decline message for these reasons, from a Policy or a JSON policy."""
-    messages = DeclineMessages.from_json(policy) if isinstance(policy, Mapping) else policy.messages
-    return messages.render(reasons, name, platform)
 
 
 def _one_line(text: str) -> str:

@@ -1,266 +1,413 @@
-"""The validated charta: one typed model that the page and the policy are both made from.
+"""The format, declared once: the model of a charta, whose every field is a key of `charta.yaml`.
 
-Field names are the keys of `charta.yaml`, so a path in an error reads like what the user wrote.
+Each field says with `key()` what it takes, its default (none: the key is required), an
+example and what it means. The loader (load.py), the policy writer and reader (policy.py,
+policy_reader.py), both JSON Schemas and the key table of the docs (schema.py) and the
+translations (translate.py) are all made from these declarations; the renderers use the objects
+themselves. Field names are the YAML keys, so a path in an error reads like what the author
+wrote.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+import functools
+from collections.abc import Mapping
+from typing import Literal
+from urllib.parse import urljoin
 
-from markupsafe import Markup
+from .defaults import default_decline_template
+from .errors import Place
+from .keys import (
+    Bool,
+    Cel,
+    Choice,
+    Date,
+    Int,
+    Lang,
+    ListOf,
+    MapOf,
+    Markdown,
+    Nested,
+    PlainText,
+    Scalar,
+    Slug,
+    Template,
+    Translations,
+    Url,
+    Version,
+    declared,
+    key,
+)
+from .markdown import Text
 
 Use = Literal["business", "private", "mixed"]
 FactType = Literal["bool", "int", "double", "string"]
 Match = Literal["any", "all"]
 Outcome = Literal["accept", "decline", "review"]
 FactValue = bool | int | float | str
+FACT_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+PLATFORM = "platform"
+"""The variable every rule may read, beside the declared facts: the platform id of a request."""
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A Markdown text with its rendered forms; shown by Jinja as its HTML."""
-
-    source: str
-    """The Markdown as written in `charta.yaml`."""
-    html: Markup
-    """The HTML fragment the page shows (inline or block, as the key is)."""
-    plain: str
-    """The same text without markup, for the JSON `text` and for messages."""
-
-    def __html__(self) -> str:
-        return str(self.html)
-
-
-@dataclass(frozen=True, slots=True)
+@declared
 class Owner:
     """Who the charta belongs to."""
 
-    name: str
-    """The owner's name as shown on the page."""
-    url: str | None = None
-    """The owner's home page."""
+    name: str = key(PlainText(), "The owner's name.", example="Erika Musterfrau")
+    url: str | None = key(
+        Url(), "The owner's home page.", example="https://erika.example/", default=None
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Credit:
     """The `based_on` credit line."""
 
-    text: Text
-    """The credit, inline Markdown."""
-    url: str | None = None
-    """Where the earlier charta lives."""
+    text: Text = key(
+        Markdown(block=False),
+        "The credit (inline Markdown).",
+        example="Angelehnt an die Kontaktcharta von …",
+        translated=True,
+    )
+    url: str | None = key(
+        Url(),
+        "Where the earlier charta lives.",
+        example="https://example.org/charta/",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Platform:
     """A network where the charta applies."""
 
-    id: str
-    """Slug, unique among platforms."""
-    name: str
-    """The network's name as shown."""
-    use: Use
-    """How the owner uses it: business, private or mixed."""
-    profile: str | None = None
-    """The owner's profile on that network."""
-    message_limit: int | None = None
-    """The longest reply (characters) the network takes."""
+    id: str = key(Slug(), "Unique platform id.", example="xing")
+    name: str = key(PlainText(), "The network's name.", example="XING")
+    use: Use = key(
+        Choice("business", "private", "mixed"),
+        "How you use the network.",
+        example="business",
+    )
+    profile: str | None = key(
+        Url(), "Your profile there.", example="https://www.xing.com/profile/Erika", default=None
+    )
+    message_limit: int | None = key(
+        Int(),
+        "Longest reply (characters) the network takes.",
+        example="1000",
+        absent="no limit",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Fact:
     """Something a tool may know about a request; `when` rules read it."""
 
-    name: str
-    """The fact's name, a CEL identifier."""
-    type: FactType
-    """The CEL type: bool, int, double or string."""
-    question: str
-    """The question that asks a person for the fact."""
-    values: tuple[FactValue, ...] | None = None
-    """The allowed values, where they are fixed."""
+    name: str = dataclasses.field()
+    """The fact's name, a CEL identifier: its key under `facts`."""
+    type: FactType = key(Choice("bool", "int", "double", "string"), "The CEL type.", example="bool")
+    question: str = key(
+        PlainText(),
+        "The question that asks a person for the fact.",
+        example="Sind wir uns begegnet?",
+        translated=True,
+    )
+    values: tuple[FactValue, ...] | None = key(
+        ListOf(Scalar(), min_items=1),
+        "The allowed values.",
+        example="[customer, partner, none]",
+        absent="any value of the type",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Criterion:
     """One reason to accept or to decline."""
 
-    id: str
-    """Slug, unique in the whole charta; the anchor is `#<section>-<id>`."""
-    text: Text
-    """The criterion, inline Markdown."""
-    when: str | None = None
-    """CEL expression over the facts; without it the criterion is a matter of judgement."""
-    platforms: tuple[str, ...] | None = None
-    """Platform ids where the criterion applies; everywhere when absent."""
-    reason: str | None = None
-    """A sentence for decline messages."""
-    otherwise: bool = False
-    """The fallback: holds when no accept criterion holds (decline only, at most one)."""
+    id: str = key(
+        Slug(),
+        "Unique in the whole charta; the deep link is `#<section>-<id>`.",
+        example="met",
+    )
+    text: Text = key(
+        Markdown(block=False),
+        "The criterion as the page shows it (inline Markdown).",
+        example="zu Menschen, denen ich *begegnet* bin",
+        translated=True,
+    )
+    when: str | None = key(
+        Cel(),
+        "CEL expression over the declared facts and `platform`; without it the criterion is a "
+        "matter of judgement.",
+        example="met || mutual_contacts >= 5",
+        absent="a matter of judgement",
+        default=None,
+    )
+    platforms: tuple[str, ...] | None = key(
+        ListOf(Slug()),
+        "Platform ids where the criterion applies.",
+        example="[xing, linkedin]",
+        absent="every platform",
+        default=None,
+    )
+    reason: str | None = key(
+        PlainText(),
+        "A sentence for decline messages.",
+        example="Ein Spruch ersetzt keinen Anlass.",
+        absent="the plain text",
+        translated=True,
+        default=None,
+    )
+    otherwise: bool | None = key(
+        Bool(),
+        "The fallback: holds when no accept criterion holds (at most one).",
+        example="true",
+        absent="false",
+        only="decline",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Section:
     """The accept or the decline list."""
 
-    name: Literal["accept", "decline"]
+    name: Literal["accept", "decline"] = dataclasses.field()
     """Which list this is; also the anchor of the section."""
-    title: str
-    """The heading."""
-    criteria: tuple[Criterion, ...]
-    """At least one criterion, in the order written."""
-    match: Match = "any"
-    """accept only: `any` criterion suffices or `all` must hold."""
+    title: str = key(
+        PlainText(),
+        "The heading of the list.",
+        example={
+            "accept": "Ich freue mich über Kontakte",
+            "decline": "Ich lehne Kontakte ab, wenn",
+        },
+        translated=True,
+    )
+    match: Match = key(
+        Choice("any", "all"),
+        "`any`: one criterion suffices; `all`: every applicable one must hold.",
+        example="any",
+        default="any",
+        absent="any",
+        only="accept",
+    )
+    criteria: tuple[Criterion, ...] = key(
+        ListOf(Nested(Criterion), min_items=1),
+        "The criteria, in the order the page shows them.",
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Alternative:
     """Something a declined person can do instead."""
 
-    text: Text
-    """What to do, inline Markdown."""
-    url: str | None = None
-    """Where to do it."""
+    text: Text = key(
+        Markdown(block=False),
+        "The alternative (inline Markdown).",
+        example="Meine Neuigkeiten abonnieren",
+        translated=True,
+    )
+    url: str | None = key(
+        Url(mailto=True),
+        "Where to do it (http, https or mailto).",
+        example="https://erika.example/news/",
+        translated="override",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Declined:
     """The "Abgelehnt – was jetzt?" section."""
 
-    title: str
-    """The heading."""
-    text: Text
-    """Block Markdown."""
-    alternatives: tuple[Alternative, ...] = ()
-    """What a declined person can do instead."""
+    title: str = key(
+        PlainText(),
+        "The heading.",
+        example="Abgelehnt – was jetzt?",
+        translated=True,
+    )
+    text: Text = key(
+        Markdown(block=True),
+        "What a declined person should know (Markdown).",
+        example="Bitte nehmen Sie es nicht persönlich.",
+        translated=True,
+    )
+    alternatives: tuple[Alternative, ...] = key(
+        ListOf(Nested(Alternative)),
+        "What a declined person can do instead.",
+        default=(),
+        absent="none",
+    )
 
 
-@dataclass(frozen=True, slots=True)
+def _default_decline(charta: Charta) -> str:
+    return default_decline_template(charta.lang)
+
+
+@declared
 class Messages:
     """Templates for replies."""
 
-    decline: str | None = None
-    """Decline message with `{name}`, `{reasons}`, `{url}`, `{alternatives}`."""
+    decline: str | None = key(
+        Template(),
+        "Decline message with `{name}`, `{reasons}`, `{url}`, `{alternatives}`.",
+        example="Guten Tag {name}, … {reasons} … {url}",
+        absent="a built-in template in German or English",
+        translated=True,
+        written=_default_decline,
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Request:
     """A contact request as a tool sees it."""
 
-    platform: str | None = None
-    """The platform id, where known."""
-    facts: dict[str, FactValue] = field(default_factory=dict)
-    """Known facts by name."""
-    judgements: dict[str, bool] = field(default_factory=dict)
-    """A person's verdict on criteria without `when`, by criterion id."""
+    platform: str | None = key(
+        Slug(), "The platform id of the request.", example="xing", default=None
+    )
+    facts: Mapping[str, FactValue] = key(
+        MapOf(Scalar()), "Known facts by name.", example="{met: true}", default={}
+    )
+    judgements: Mapping[str, bool] | None = key(
+        MapOf(Bool()),
+        "Verdicts on criteria without `when`, by criterion id.",
+        example="{profile-poor: false}",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@declared
 class Example:
     """A request and what the rules must decide for it."""
 
-    name: str
-    """Names the example in build errors."""
-    request: Request
-    """The request to decide."""
-    expect: Outcome
-    """accept, decline or review."""
-    reasons: tuple[str, ...] | None = None
-    """The criterion ids the decision must give, where the author wrote them."""
+    name: str = key(PlainText(), "Names the example in errors.", example="Kunde ohne Begegnung")
+    request: Request = key(Nested(Request), "The request.")
+    expect: Outcome = key(
+        Choice("accept", "decline", "review"),
+        "The decision the rules must give.",
+        example="accept",
+    )
+    reasons: tuple[str, ...] | None = key(
+        ListOf(Slug()),
+        "The criterion ids the decision must give.",
+        example="[customers]",
+        absent="not checked",
+        default=None,
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a key stands in the source file."""
-
-    line: int
-    column: int
-    source: str
-
-
-class Mark(Protocol):
-    """A position as the YAML parser gives it, counted from 0."""
-
-    line: int
-    column: int
-
-
-class Places(Mapping[str, Place]):
-    """Where each key path stands, made into a Place only when asked for.
-
-    A large charta has tens of thousands of keys and needs a place for a few of them.
-    """
-
-    __slots__ = ("_lines", "_marks")
-
-    def __init__(self, marks: dict[str, Mark] | None = None, lines: Sequence[str] = ()) -> None:
-        self._marks = marks or {}
-        self._lines = lines
-
-    def __getitem__(self, path: str) -> Place:
-        mark = self._marks[path]
-        source = self._lines[mark.line] if mark.line < len(self._lines) else ""
-        return Place(mark.line + 1, mark.column + 1, source)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._marks
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._marks)
-
-    def __len__(self) -> int:
-        return len(self._marks)
-
-
-@dataclass(frozen=True, slots=True)
+@declared
 class Charta:
     """A whole, validated charta."""
 
-    charta: int
-    """Format version, 1."""
-    lang: str
-    """BCP 47 tag of the texts."""
-    title: str
-    """The page's title."""
-    owner: Owner
-    """Whose charta this is."""
-    updated: datetime.date
-    """Date of this revision."""
-    accept: Section
-    """Reasons to accept."""
-    decline: Section
-    """Reasons to decline."""
-    declined: Declined
-    """What a declined person can do."""
-    url: str | None = None
-    """Public address of the page."""
-    review_by: datetime.date | None = None
-    """When the owner means to look at the charta again."""
-    based_on: Credit | None = None
-    """Credit line."""
-    intro: Text | None = None
-    """Block Markdown shown under the title."""
-    platforms: tuple[Platform, ...] = ()
-    """Where the charta applies."""
-    facts: tuple[Fact, ...] = ()
-    """What a tool may know about a request."""
-    goal: Text | None = None
-    """Why the charta exists, block Markdown."""
-    messages: Messages = Messages()
-    """Reply templates."""
-    examples: tuple[Example, ...] = ()
-    """Requests and the decisions the rules must give."""
-    translations: tuple[Charta, ...] = ()
-    """The same charta in more languages: every text translated, everything else the same."""
-    file: str = field(default="charta.yaml", compare=False)
-    """The file the charta was read from, as the user named it."""
-    places: Places = field(default_factory=Places, compare=False, repr=False)
-    """Where each key path stands in the file, for errors found after loading."""
+    charta: int = key(Version(), "Format version; always 1.", example="1")
+    lang: str = key(Lang(), "BCP 47 language tag of the texts.", example="de")
+    title: str = key(
+        PlainText(),
+        "The page's title.",
+        example="Social-Media-Kontaktcharta",
+        translated=True,
+    )
+    owner: Owner = key(Nested(Owner), "Whose charta this is.")
+    url: str | None = key(
+        Url(),
+        "Public address of the page; without it `charta.json` has relative links.",
+        example="https://erika.example/kontaktcharta/",
+        absent="relative links only",
+        default=None,
+    )
+    updated: datetime.date = key(Date(), "Date of this revision.", example="2026-11-21")
+    review_by: datetime.date | None = key(
+        Date(),
+        "When to look at the charta again; the build warns from 30 days before.",
+        example="2027-11-21",
+        default=None,
+    )
+    based_on: Credit | None = key(Nested(Credit), "Credit line.", default=None)
+    intro: Text | None = key(
+        Markdown(block=True),
+        "Shown under the title (Markdown).",
+        example="Netzwerke wie XING …",
+        translated=True,
+        default=None,
+    )
+    platforms: tuple[Platform, ...] = key(
+        ListOf(Nested(Platform)), "Where the charta applies.", default=(), absent="none"
+    )
+    facts: tuple[Fact, ...] = key(
+        MapOf(Nested(Fact), name="name", names=FACT_NAME),
+        "What a tool may know about a request; `when` rules read them.",
+        default=(),
+        absent="none",
+    )
+    accept: Section = key(Nested(Section, part="accept", name="accept"), "The accept list.")
+    decline: Section = key(Nested(Section, part="decline", name="decline"), "The decline list.")
+    goal: Text | None = key(
+        Markdown(block=True),
+        "Why the charta exists (Markdown).",
+        example="Meine Liste soll überschaubar bleiben.",
+        translated=True,
+        default=None,
+    )
+    declined: Declined = key(Nested(Declined), 'The "Abgelehnt – was jetzt?" section.')
+    messages: Messages = key(Nested(Messages), "Templates for replies.", default=Messages())
+    examples: tuple[Example, ...] = key(
+        ListOf(Nested(Example)),
+        "Requests and what the rules must decide; the build checks them.",
+        default=(),
+        absent="none",
+    )
+    translations: tuple[Charta, ...] = key(
+        Translations(),
+        "The charta in more languages, by language tag; each is a page of its own (`/en/`) "
+        "and a part of `charta.json`.",
+        default=(),
+        absent="none",
+    )
+    file: str = dataclasses.field(default="charta.yaml", compare=False)
+    """The file the charta was read from, as the author named it."""
+    places: Mapping[str, Place] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    """Where each key path stands in the file, for problems found after reading."""
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
         """Accept and decline criteria, in page order."""
         return self.accept.criteria + self.decline.criteria
+
+
+def link(section: str, criterion_id: str, url: str | None) -> str:
+    """The deep link to a criterion: absolute under `url`, else the bare anchor."""
+    anchor = f"#{section}-{criterion_id}"
+    return _base(url) + anchor if url else anchor
+
+
+@functools.lru_cache(maxsize=16)
+def _base(url: str) -> str:
+    """What `urljoin(url, "#…")` puts before the `#`: one urljoin per charta, not per criterion."""
+    return urljoin(url, "#x")[:-2]
+
+
+CHARTA = Nested(Charta)
+"""The whole charta as its declaration reads it: where every walk over the format starts."""
+
+__all__ = [
+    "Alternative",
+    "Charta",
+    "Credit",
+    "Criterion",
+    "Declined",
+    "Example",
+    "Fact",
+    "Messages",
+    "Owner",
+    "Platform",
+    "Request",
+    "Section",
+    "Text",
+]

@@ -17,9 +17,9 @@ import yaml
 from markupsafe import Markup
 
 from .errors import ChartaError, Problem
+from .keys import SLUG
 from .lang import folder as lang_folder
 from .lang import primary
-from .load import SLUG
 from .markdown import UnsafeLink
 from .model import Charta
 from .yamlfile import FAST_LOADER

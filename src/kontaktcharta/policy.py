@@ -1,32 +1,91 @@
-"""The model → the JSON policy (`charta.json`) and its JSON Schema."""
+"""The model → the JSON policy (`charta.json`), written by the declarations of model.py.
+
+How a key is written follows from its declaration: a value the charta leaves out is `null` at
+the top level and left out further in (a list or mapping with nothing in it is written empty);
+a Markdown text is `{text, html}`, and one named `text` puts `text` and `html` into the object
+that holds it; a mapping by name (facts) is a list whose entries carry their name first. The
+policy adds what only it has (POLICY_KEYS): each criterion's `link`, the `revision` and the
+`translations`.
+"""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from importlib import resources
-from typing import Any
-from urllib.parse import urljoin
+import re
+from collections.abc import Callable
+from typing import Any, Final
 
 import orjson
 
-from .messages import default_decline_template
-from .model import Charta, Criterion, Request, Section, Text
+from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Pattern, PlainText, Translations
+from .model import CHARTA, Charta, Criterion, link
 
-SCHEMA_FILE = "charta.schema.json"
+REVISION: Final = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+class DeepLink(PlainText):
+    """A criterion's deep link: the page's `url` and `#<section>-<id>`, or the anchor alone."""
+
+    name, expected = "deep link", "the criterion's deep link"
+    json_type = expected
+
+
+POLICY_KEYS: Final[dict[type, tuple[tuple[str, str, Key], ...]]] = {
+    Charta: (
+        (
+            "based_on",
+            "revision",
+            Key(
+                Pattern(REVISION, "revision", "sha256: and 64 hex digits"),
+                "`sha256:` of the canonical JSON (sorted keys, no spaces, UTF-8) of everything "
+                "but `revision`.",
+                "sha256:…",
+                True,
+                "",
+                False,
+                None,
+                None,
+            ),
+        ),
+    ),
+    Criterion: (
+        (
+            "text",
+            "link",
+            Key(
+                DeepLink(),
+                "Deep link to the criterion: `url` with `#<section>-<id>` where `url` is set, "
+                "else the anchor alone.",
+                "https://erika.example/kontaktcharta/#accept-met",
+                True,
+                "",
+                False,
+                None,
+                None,
+            ),
+        ),
+    ),
+}
+"""The keys only the policy has, by the class they belong to: each after the key it follows."""
 
 
 def render_policy(charta: Charta) -> dict[str, Any]:
     """Everything the page says and a tool needs, in every language, with its `revision`."""
-    policy = _content(charta)
+    policy = content(charta)
     policy["translations"] = {}
     for translated in charta.translations:
-        content = _content(translated)
-        del content["revision"]
-        policy["translations"][translated.lang] = content
+        one = content(translated)
+        del one["revision"]
+        policy["translations"][translated.lang] = one
     policy["revision"] = revision(policy)
     return policy
+
+
+def content(charta: Charta) -> dict[str, Any]:
+    """One language's policy, with `revision` still empty and no `translations`."""
+    writer = _Writer(charta)
+    return writer.object(charta, CHARTA, None, top=True)
 
 
 def localize(policy: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -34,70 +93,6 @@ def localize(policy: dict[str, Any], lang: str) -> dict[str, Any]:
     if lang == policy["lang"]:
         return policy
     return {**policy["translations"][lang], "revision": policy["revision"], "translations": {}}
-
-
-def _content(charta: Charta) -> dict[str, Any]:
-    """One language's policy, with `revision` still empty."""
-    policy: dict[str, Any] = {
-        "charta": charta.charta,
-        "lang": charta.lang,
-        "title": charta.title,
-        "owner": _given({"name": charta.owner.name, "url": charta.owner.url}),
-        "url": charta.url,
-        "updated": charta.updated.isoformat(),
-        "review_by": charta.review_by.isoformat() if charta.review_by else None,
-        "based_on": _given({**_text(charta.based_on.text), "url": charta.based_on.url})
-        if charta.based_on
-        else None,
-        "revision": "",
-        "intro": _text(charta.intro) if charta.intro else None,
-        "platforms": [
-            _given(
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "use": p.use,
-                    "profile": p.profile,
-                    "message_limit": p.message_limit,
-                }
-            )
-            for p in charta.platforms
-        ],
-        "facts": [
-            _given(
-                {
-                    "name": f.name,
-                    "type": f.type,
-                    "question": f.question,
-                    "values": list(f.values) if f.values is not None else None,
-                }
-            )
-            for f in charta.facts
-        ],
-        "accept": _section(charta.accept, charta.url),
-        "decline": _section(charta.decline, charta.url),
-        "goal": _text(charta.goal) if charta.goal else None,
-        "declined": {
-            "title": charta.declined.title,
-            **_text(charta.declined.text),
-            "alternatives": [
-                _given({**_text(a.text), "url": a.url}) for a in charta.declined.alternatives
-            ],
-        },
-        "messages": {"decline": charta.messages.decline or default_decline_template(charta.lang)},
-        "examples": [
-            _given(
-                {
-                    "name": e.name,
-                    "request": _request(e.request),
-                    "expect": e.expect,
-                    "reasons": list(e.reasons) if e.reasons is not None else None,
-                }
-            )
-            for e in charta.examples
-        ],
-    }
-    return policy
 
 
 def revision(policy: dict[str, Any]) -> str:
@@ -118,67 +113,94 @@ def dump(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def render_schema(url: str | None) -> dict[str, Any]:
-    """The JSON Schema of `charta.json`; its `$id` sits under `url` when there is one."""
-    schema: dict[str, Any] = json.loads(
-        resources.files("kontaktcharta").joinpath(SCHEMA_FILE).read_text("utf-8")
-    )
-    if url:
-        schema = {"$schema": schema.pop("$schema"), "$id": urljoin(url, SCHEMA_FILE), **schema}
-    return schema
+Step = Callable[[dict[str, Any], Any], None]
+"""Writes one key of an object into its JSON form."""
 
 
-def link(section: str, criterion_id: str, url: str | None) -> str:
-    """The deep link to a criterion: absolute under `url`, else the bare anchor."""
-    anchor = f"#{section}-{criterion_id}"
-    return _base(url) + anchor if url else anchor
+class _Writer:
+    """Writes one language's charta by its declarations; the steps of each kind of object are
+    worked out once and used for every object of that kind (a charta may have thousands)."""
+
+    def __init__(self, charta: Charta) -> None:
+        self.charta = charta
+        self.plans: dict[tuple[type, str | None, bool], tuple[Step, ...]] = {}
+
+    def object(
+        self, value: Any, kind: Nested, part: str | None, top: bool = False
+    ) -> dict[str, Any]:
+        """An object as JSON, its keys in declared order."""
+        where = kind.part or part
+        plan = self.plans.get((kind.cls, where, top))
+        if plan is None:
+            plan = self.plans[kind.cls, where, top] = self._plan(kind, where, top)
+        data: dict[str, Any] = {}
+        for step in plan:
+            step(data, value)
+        return data
+
+    def _plan(self, kind: Nested, part: str | None, top: bool) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        extra = {after: (name, key) for after, name, key in POLICY_KEYS.get(kind.cls, ())}
+        for name, declared in kind.keys(part).items():
+            if not isinstance(declared.kind, Translations):
+                steps.append(self._step(name, declared, part, top))
+            if name in extra:
+                steps.append(self._extra(*extra[name], part))
+        return tuple(steps)
+
+    def _extra(self, name: str, declared: Key, part: str | None) -> Step:
+        if name == "link":
+            url = self.charta.url
+
+            def write_link(data: dict[str, Any], criterion: Any) -> None:
+                data["link"] = link(part or "", criterion.id, url)
+
+            return write_link
+
+        def write_empty(data: dict[str, Any], value: Any) -> None:
+            data[name] = ""  # the revision, filled in once everything else is written
+
+        return write_empty
+
+    def _step(self, name: str, declared: Key, part: str | None, top: bool) -> Step:
+        kind = declared.kind
+        value_of = self._value(kind, part)
+        fallback = declared.written
+        merged = isinstance(kind, Markdown) and name == "text"
+        charta = self.charta
+
+        def write(data: dict[str, Any], obj: Any) -> None:
+            value = getattr(obj, name)
+            if value is None and fallback is not None:
+                data[name] = fallback(charta)
+            elif value is None:
+                if top:
+                    data[name] = None
+            elif merged:
+                data["text"] = value.plain
+                data["html"] = str(value.html)
+            else:
+                data[name] = value_of(value)
+
+        return write
+
+    def _value(self, kind: Kind, part: str | None) -> Callable[[Any], Any]:
+        """How a present value of a kind is written."""
+        if isinstance(kind, Nested):
+            return lambda value: self.object(value, kind, part)
+        if isinstance(kind, ListOf):
+            item = self._value(kind.item, part)
+            return lambda values: [item(value) for value in values]
+        if isinstance(kind, MapOf):
+            item = self._value(kind.item, part)
+            named = kind.name_field
+            if named is not None:
+                return lambda values: [{named: getattr(v, named), **item(v)} for v in values]
+            return lambda values: {name: item(value) for name, value in values.items()}
+        if type(kind).write is Kind.write:
+            return _same
+        return kind.write
 
 
-@functools.lru_cache(maxsize=16)
-def _base(url: str) -> str:
-    """What `urljoin(url, "#…")` puts before the `#`: one urljoin per charta, not per criterion."""
-    return urljoin(url, "#x")[:-2]
-
-
-def _section(section: Section, url: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = {"title": section.title}
-    if section.name == "accept":
-        data["match"] = section.match
-    data["criteria"] = [_criterion(section.name, c, url) for c in section.criteria]
-    return data
-
-
-def _criterion(section: str, criterion: Criterion, url: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": criterion.id,
-        **_text(criterion.text),
-        "link": link(section, criterion.id, url),
-    }
-    if criterion.when is not None:
-        data["when"] = criterion.when
-    if criterion.platforms is not None:
-        data["platforms"] = list(criterion.platforms)
-    if criterion.reason is not None:
-        data["reason"] = criterion.reason
-    if criterion.otherwise:
-        data["otherwise"] = True
-    return data
-
-
-def _text(text: Text) -> dict[str, str]:
-    return {"text": text.plain, "html": str(text.html)}
-
-
-def _request(request: Request) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if request.platform is not None:
-        data["platform"] = request.platform
-    data["facts"] = dict(request.facts)
-    if request.judgements:
-        data["judgements"] = dict(request.judgements)
-    return data
-
-
-def _given(data: dict[str, Any]) -> dict[str, Any]:
-    """Drop the keys that were not given (None)."""
-    return {key: value for key, value in data.items() if value is not None}
+def _same(value: Any) -> Any:
+    return value

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.toml
 
+from .model import PLATFORM
 from .references import NotChecked, identifiers
 
 RULE_TYPES: Final[dict[str, cel.Type]] = {
@@ -25,8 +26,6 @@ RULE_TYPES: Final[dict[str, cel.Type]] = {
 }
 """CEL type of each fact type a charta may declare."""
 
-PLATFORM: Final = "platform"
-"""The variable every rule may read: the platform id of the request."""
 
 Values = Mapping[str, Any]
 """The facts of a request by name, plus `platform` where known."""

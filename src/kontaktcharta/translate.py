@@ -1,133 +1,147 @@
-"""Translations: the charta's texts in another language, made into a whole Charta of their own."""
+"""Translations: the charta's texts in another language, made into a whole Charta of their own.
+
+Which keys a translation gives follows from the declarations (`translated=` in model.py; see
+keys.Translated): every translated text of the main language must be translated, and nothing
+the main language lacks.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
-from .errors import Problem
+from .errors import Problems
+from .keys import Key, ListOf, MapOf, Nested, Template, Translated
 from .lang import TAG, folder
 from .messages import check_template
-from .model import Alternative, Charta, Credit, Criterion, Declined, Messages, Place, Section, Text
+from .model import CHARTA, Charta
 
 
-def translate(
-    charta: Charta, translations: Mapping[str, dict[str, Any]]
-) -> tuple[tuple[Charta, ...], list[Problem]]:
-    """Each translation as a Charta, and every missing or surplus text as a problem."""
+def translate(charta: Charta, translations: Mapping[str, Any], problems: Problems) -> Charta:
+    """The charta with each translation made a Charta; every missing or surplus text is a
+    problem (and the charta is returned as it was)."""
+    before = len(problems.found)
     made: list[Charta] = []
-    problems: list[Problem] = []
-    for lang, values in translations.items():
-        one = _Translation(charta, lang, values)
-        translated = one.make()
-        problems += one.problems
-        if translated is not None:
-            made.append(translated)
-    return tuple(made), problems
+    for lang, given in translations.items():
+        root = f"translations.{lang}"
+        if not TAG.fullmatch(lang):
+            problems.at(root, f"{lang!r} is not a language tag like en or en-GB")
+        elif lang.lower() == charta.lang.lower():
+            problems.at(root, f"{lang!r} is the charta's own language (lang: {charta.lang})")
+        one = _Translation(root, problems)
+        translated = one.translated(charta, given, CHARTA, None, "")
+        made.append(
+            dataclasses.replace(
+                translated,
+                lang=lang,
+                url=urljoin(charta.url, folder(lang)) if charta.url else None,
+                translations=(),
+            )
+        )
+    if len(problems.found) > before:
+        return charta
+    return dataclasses.replace(charta, translations=tuple(made))
 
 
 class _Translation:
-    def __init__(self, charta: Charta, lang: str, values: dict[str, Any]) -> None:
-        self.charta = charta
-        self.lang = lang
-        self.values = values
-        self.root = f"translations.{lang}"
-        self.problems: list[Problem] = []
+    """One language's texts laid over the main language's charta."""
 
-    def problem(self, path: str, message: str) -> None:
-        """Record a problem at the nearest place the loader recorded for the path."""
-        full = f"{self.root}.{path}" if path else self.root
-        probe = full
-        while probe not in self.charta.places and "." in probe:
-            probe = probe.rsplit(".", 1)[0]
-        place = self.charta.places.get(probe, Place(0, 0, ""))
-        self.problems.append(
-            Problem(self.charta.file, place.line, place.column, full, message, place.source)
-        )
+    def __init__(self, root: str, problems: Problems) -> None:
+        self.root = root
+        self.problems = problems
 
-    def text(self, values: dict[str, Any], key: str, path: str, original: object) -> Any:
-        """The translated value of a text the main language has (or has not)."""
-        if original is None:
-            if key in values:
-                self.problem(f"{path}{key}", "the main language has no such text to translate")
-            return None
-        if key not in values:
-            self.problem(f"{path}{key}", f"missing translation of {path}{key}")
-        return values.get(key)
+    def problem(self, relative: str, message: str) -> None:
+        self.problems.at(f"{self.root}.{relative}", message)
 
-    def make(self) -> Charta | None:
-        c, v = self.charta, self.values
-        if not TAG.fullmatch(self.lang):
-            self.problem("", f"{self.lang!r} is not a language tag like en or en-GB")
-        elif self.lang.lower() == c.lang.lower():
-            self.problem("", f"{self.lang!r} is the charta's own language (lang: {c.lang})")
-        intro = self.text(v, "intro", "", c.intro)
-        goal = self.text(v, "goal", "", c.goal)
-        based = self.text(v, "based_on", "", c.based_on)
-        message = self.text(v.get("messages", {}), "decline", "messages.", c.messages.decline)
-        if message is not None and (problem := check_template(message)):
-            self.problem("messages.decline", problem)
-        translated = replace(
-            c,
-            lang=self.lang,
-            title=v["title"],
-            url=urljoin(c.url, folder(self.lang)) if c.url else None,
-            intro=intro,
-            goal=goal,
-            based_on=Credit(based["text"], c.based_on.url) if based and c.based_on else None,
-            facts=self.facts(),
-            accept=self.section(c.accept, v["accept"]),
-            decline=self.section(c.decline, v["decline"]),
-            declined=self.declined(v["declined"]),
-            messages=Messages(message),
-            translations=(),
-        )
-        return None if self.problems else translated
-
-    def facts(self) -> tuple[Any, ...]:
-        given: dict[str, Any] = self.values.get("facts", {})
-        for name in given.keys() - {f.name for f in self.charta.facts}:
-            self.problem(f"facts.{name}", "no such fact in the main language")
-        made = []
-        for fact in self.charta.facts:
-            question = self.text(
-                given.get(fact.name, {}), "question", f"facts.{fact.name}.", fact.question
-            )
-            made.append(replace(fact, question=question or fact.question))
-        return tuple(made)
-
-    def section(self, section: Section, values: dict[str, Any]) -> Section:
-        given: dict[str, Any] = values["criteria"]
-        path = f"{section.name}.criteria."
-        for name in given.keys() - {c.id for c in section.criteria}:
-            self.problem(f"{path}{name}", f"no criterion {name!r} in the {section.name} list")
-        criteria: list[Criterion] = []
-        for criterion in section.criteria:
-            if criterion.id not in given:
-                self.problem(
-                    f"{path}{criterion.id}",
-                    f"missing translation of {section.name} criterion {criterion.id!r}",
+    def translated(
+        self, original: Any, given: Mapping[str, Any], kind: Nested, part: str | None, path: str
+    ) -> Any:
+        """`original` with the texts of `given` in place of its own."""
+        changes: dict[str, Any] = {}
+        inner = kind.part or part
+        declared = kind.keys(part)
+        for name, translated in Translated(kind).keys(part).items():
+            value = getattr(original, name)
+            where = f"{path}{name}"
+            if declared[name].translated:
+                text = self.text(given, name, where, value, translated)
+                if text is not None:
+                    changes[name] = text
+            elif value is None:  # an object the main language lacks
+                if name in given:
+                    self.problem(where, "the main language has no such text to translate")
+            elif isinstance(translated.kind, Nested):
+                nested = declared[name].kind
+                assert isinstance(nested, Nested)
+                changes[name] = self.translated(
+                    value, given.get(name, {}), nested, inner, f"{where}."
                 )
-                continue
-            texts = given[criterion.id]
-            reason = self.text(texts, "reason", f"{path}{criterion.id}.", criterion.reason)
-            criteria.append(replace(criterion, text=texts["text"], reason=reason))
-        return replace(section, title=values["title"], criteria=tuple(criteria))
+            elif isinstance(translated.kind, ListOf | MapOf):
+                changes[name] = self.entries(value, given.get(name), declared[name], inner, where)
+        return dataclasses.replace(original, **changes) if changes else original
 
-    def declined(self, values: dict[str, Any]) -> Declined:
-        original = self.charta.declined.alternatives
-        given: tuple[dict[str, Any], ...] = values.get("alternatives", ())
-        if len(given) != len(original):
-            self.problem(
-                "declined.alternatives",
-                f"translates {len(given)} alternatives, the "
-                f"main language has {len(original)} (same order, one each)",
+    def text(
+        self, given: Mapping[str, Any], name: str, where: str, original: object, declared: Key
+    ) -> Any:
+        """The translated value of a text the main language has (or has not)."""
+        if original is None and declared.translated != "override":
+            if name in given:
+                self.problem(where, "the main language has no such text to translate")
+            return None
+        if name not in given:
+            if declared.required or declared.translated != "override":
+                self.problem(where, f"missing translation of {where}")
+            return None
+        value = given[name]
+        if isinstance(declared.kind, Template) and (problem := check_template(value)):
+            self.problem(where, problem)
+        return value
+
+    def entries(
+        self, originals: tuple[Any, ...], given: Any, declared: Key, part: str | None, where: str
+    ) -> tuple[Any, ...]:
+        """A list or map of objects, translated entry by entry."""
+        kind = declared.kind
+        assert isinstance(kind, ListOf | MapOf) and isinstance(kind.item, Nested)
+        item = kind.item
+        noun = f"{part} {item.cls.__name__.lower()}" if part else item.cls.__name__.lower()
+        if isinstance(kind, ListOf) and "id" not in item.keys(part):  # by position
+            entries = list(given or ())
+            if len(entries) != len(originals):
+                self.problem(
+                    where,
+                    f"translates {len(entries)} {where.rsplit('.', 1)[-1]}, the main language has "
+                    f"{len(originals)} (same order, one each)",
+                )
+            return tuple(
+                self.translated(o, g, item, part, f"{where}[{i}].")
+                for i, (o, g) in enumerate(zip(originals, entries, strict=False))
             )
-        alternatives = tuple(
-            Alternative(g["text"], g.get("url", o.url))
-            for g, o in zip(given, original, strict=False)
-        )
-        text: Text = values["text"]
-        return Declined(values["title"], text, alternatives)
+        by = "id" if isinstance(kind, ListOf) else kind.name_field
+        assert by is not None
+        given = given or {}
+        names = {getattr(o, by) for o in originals}
+        for name in given:
+            if name not in names:
+                if isinstance(kind, ListOf):
+                    self.problem(
+                        f"{where}.{name}",
+                        f"no {item.cls.__name__.lower()} {name!r} in the {part or where} list",
+                    )
+                else:
+                    self.problem(f"{where}.{name}", f"no such {noun} in the main language")
+        made = []
+        for original in originals:
+            name = getattr(original, by)
+            if name not in given:
+                if isinstance(kind, ListOf):
+                    self.problem(f"{where}.{name}", f"missing translation of {noun} {name!r}")
+                    made.append(original)
+                    continue
+                given_item: Mapping[str, Any] = {}
+            else:
+                given_item = given[name]
+            made.append(self.translated(original, given_item, item, part, f"{where}.{name}."))
+        return tuple(made)

@@ -88,7 +88,7 @@ def _dialogue(
     skipped: set[tuple[str, str]] = set()
     try:
         if "platform" not in request and policy.platforms:
-            _answer(policy, policy.platform_question, request, skipped, texts)
+            _answer(policy, policy.questions.platform, request, skipped, texts)
         while True:
             decision = decide(policy, request, name)
             waiting = [q for q in decision.questions if (q.kind, q.name) not in skipped]
@@ -114,7 +114,7 @@ def _answer(
     elif question.kind == "judgement":
         value = _yes_no(texts["judgement"].format(text=question.question), texts)
     else:
-        fact = policy.facts[question.name]
+        fact = next(f for f in policy.charta.facts if f.name == question.name)
         if fact.values is not None:
             value = _choose(question.question, [(v, str(v)) for v in fact.values], texts)
         elif fact.type == "bool":

@@ -1,0 +1,215 @@
+"""The format described: the JSON Schema of `charta.yaml`, that of `charta.json`, and the key
+table of docs/format.md, all made from the declarations of model.py.
+
+Both schemas are JSON Schema draft-07, the draft that yaml-language-server (the engine of the
+YAML support in VS Code, Neovim and other editors) handles fully.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+from urllib.parse import urljoin
+
+from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
+from .model import CHARTA, Charta
+from .policy import POLICY_KEYS
+
+DRAFT: Final = "http://json-schema.org/draft-07/schema#"
+POLICY_FILE: Final = "charta.schema.json"
+"""The policy's schema beside `charta.json` in the output."""
+CHARTA_FILE: Final = "charta.yaml.schema.json"
+"""The editor's schema of `charta.yaml`, beside it in a project (`charta init` writes it)."""
+
+
+def charta_schema() -> dict[str, Any]:
+    """The JSON Schema of `charta.yaml`: every key with its type, default, example and meaning."""
+    writer = _Schema(policy=False)
+    root = writer.object(CHARTA, None)
+    return {
+        "$schema": DRAFT,
+        "$id": "https://kontaktcharta.example/schema/charta.yaml.json",
+        "title": "Kontaktcharta, format 1 (charta.yaml)",
+        "description": Charta.__doc__ or "",
+        **root,
+        "definitions": writer.definitions,
+    }
+
+
+def policy_schema(url: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of `charta.json`; its `$id` sits under `url` when there is one."""
+    writer = _Schema(policy=True)
+    content = writer.object(CHARTA, None)
+    root = {**content, "properties": {**content["properties"]}, "required": [*content["required"]]}
+    writer.definitions["translation"] = content
+    root["properties"]["translations"] = {
+        "type": "object",
+        "description": "The same policy in more languages, by language tag; each has every key "
+        "but revision and translations.",
+        "propertyNames": {"pattern": Translations().names},
+        "additionalProperties": {"$ref": "#/definitions/translation"},
+    }
+    root["required"].append("translations")
+    revision = writer.definitions["translation"]
+    revision["properties"] = {k: v for k, v in revision["properties"].items() if k != "revision"}
+    revision["required"] = [k for k in revision["required"] if k != "revision"]
+    schema: dict[str, Any] = {"$schema": DRAFT}
+    if url:
+        schema["$id"] = urljoin(url, POLICY_FILE)
+    schema |= {
+        "title": "Kontaktcharta policy, format 1 (charta.json)",
+        "description": "The rules for contact requests, their texts and links, as the page "
+        "shows them.",
+        **root,
+        "definitions": writer.definitions,
+    }
+    return schema
+
+
+class _Schema:
+    """Writes the schema of one file: objects as definitions, the rest in place."""
+
+    def __init__(self, policy: bool) -> None:
+        self.policy = policy
+        self.definitions: dict[str, Any] = {}
+
+    def object(self, kind: Nested, part: str | None, top: bool = True) -> dict[str, Any]:
+        """The schema of an object of declared keys."""
+        where = kind.part or part
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        extra = {after: (name, key) for after, name, key in POLICY_KEYS.get(kind.cls, ())}
+        for name, declared in kind.keys(part).items():
+            if self.policy and isinstance(declared.kind, Translations):
+                continue
+            if self.policy and isinstance(declared.kind, Markdown) and name == "text":
+                for pair in ("text", "html"):
+                    properties[pair] = {
+                        **_PAIR[pair],
+                        "description": f"{declared.doc} {_PAIR[pair]['description']}",
+                    }
+                    required.append(pair)
+            else:
+                properties[name] = self.key(declared, where, top)
+                if declared.required or (self.policy and self._written(declared, top)):
+                    required.append(name)
+            if self.policy and name in extra:
+                added, key = extra[name]
+                properties[added] = self.key(key, where, top)
+                required.append(added)
+        return {
+            "type": "object",
+            "required": required,
+            "additionalProperties": False,
+            "properties": properties,
+        }
+
+    def _written(self, declared: Key, top: bool) -> bool:
+        """Whether the policy always has the key: at the top level, or given a value anyway."""
+        return top or declared.written is not None or not _absent_is_none(declared)
+
+    def key(self, declared: Key, part: str | None, top: bool) -> dict[str, Any]:
+        """A key's schema with its documentation."""
+        schema = self.kind(declared.kind, part)
+        if (
+            self.policy
+            and top
+            and not declared.required
+            and _absent_is_none(declared)
+            and declared.written is None
+        ):
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        described: dict[str, Any] = {
+            "description": declared.doc,
+            "markdownDescription": declared.doc,
+        }
+        example = declared.example_in(part)
+        if not self.policy and example and not isinstance(declared.kind, Nested):
+            described["examples"] = [_example(example)]
+        return {**described, **schema}
+
+    def kind(self, kind: Kind, part: str | None) -> dict[str, Any]:
+        """The schema of a value of a kind."""
+        if isinstance(kind, Nested):
+            return {"$ref": f"#/definitions/{self.define(kind, part)}"}
+        if isinstance(kind, ListOf):
+            schema: dict[str, Any] = {"type": "array", "items": self.kind(kind.item, part)}
+            if kind.min_items:
+                schema["minItems"] = kind.min_items
+            return schema
+        if isinstance(kind, MapOf):
+            if self.policy and kind.name_field is not None:
+                assert isinstance(kind.item, Nested)
+                named = self.define(kind.item, part, name=kind.name_field, pattern=kind.names)
+                return {"type": "array", "items": {"$ref": f"#/definitions/{named}"}}
+            schema = {"type": "object", "additionalProperties": self.kind(kind.item, part)}
+            if kind.names:
+                schema["propertyNames"] = {"pattern": kind.names}
+            return schema
+        return kind.json_schema() if self.policy else kind.yaml_schema()
+
+    def define(self, kind: Nested, part: str | None, name: str = "", pattern: str = "") -> str:
+        """The definition of an object, made once; its name."""
+        where = kind.part or part
+        label = kind.cls.__name__.lower()
+        if isinstance(kind, Translated):
+            label = f"translated-{label}"
+        if where and kind.cls.__name__ != "Section":
+            label = f"{where}-{label}"
+        elif where:
+            label = where
+        if label not in self.definitions:
+            self.definitions[label] = {}  # taken, before its keys are walked
+            schema = self.object(kind, part, top=False)
+            if name:
+                schema["properties"] = {
+                    name: {"type": "string", "pattern": pattern, "description": "Its name."},
+                    **schema["properties"],
+                }
+                schema["required"] = [name, *schema["required"]]
+            schema["description"] = (kind.cls.__doc__ or "").strip()
+            self.definitions[label] = schema
+        return label
+
+
+_PAIR: Final = {
+    "text": {"type": "string", "description": "As plain text."},
+    "html": {"type": "string", "description": "The exact HTML fragment the page shows."},
+}
+
+
+def _absent_is_none(declared: Key) -> bool:
+    """Whether the model leaves the key out as None (else it has a value of its own: empty
+    lists, `any`, false)."""
+    return not declared.required and declared.default is None
+
+
+def _example(example: str) -> Any:
+    """The example as YAML reads it: `[a, b]` a list, `1000` a number."""
+    import yaml
+
+    from .yamlfile import FAST_LOADER
+
+    try:
+        return yaml.load(example, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return example
+
+
+def key_table() -> str:
+    """The key table of docs/format.md (a test keeps the docs in step)."""
+    rows = [
+        "| key | type | required / default | example | meaning |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for path, declared, part in walk(CHARTA):
+        kind = declared.kind
+        name = kind.name
+        if hasattr(kind, "choices"):
+            name = "one of " + ", ".join(f"`{c}`" for c in kind.choices)
+        elif isinstance(kind, ListOf | MapOf) and not isinstance(kind.item, Nested):
+            name += f" of {kind.item.name}"
+        need = "required" if declared.required else (declared.absent or "optional")
+        example = declared.example_in(part).replace("\n", " ").replace("|", "\\|")
+        shown = f"`{example}`" if example else ""
+        rows.append(f"| `{path}` | {name} | {need} | {shown} | {declared.doc} |")
+    return "\n".join(rows) + "\n"
