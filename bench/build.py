@@ -45,14 +45,15 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
-from kontaktcharta import embed, markdown_page  # noqa: E402
-from kontaktcharta import page as pages  # noqa: E402
 from kontaktcharta.build import render_site  # noqa: E402
 from kontaktcharta.load import load_charta  # noqa: E402
 from kontaktcharta.model import Charta  # noqa: E402
 from kontaktcharta.output import write_site  # noqa: E402
-from kontaktcharta.policy import localize, render_policy  # noqa: E402
-from kontaktcharta.verify import compare, compare_embed, compare_file  # noqa: E402
+from kontaktcharta.outputs import Build  # noqa: E402
+from kontaktcharta.page import Renderer, read_words  # noqa: E402
+from kontaktcharta.policy import render_policy  # noqa: E402
+from kontaktcharta.site import OUTPUTS, Memory  # noqa: E402
+from kontaktcharta.themes import DEFAULT, find_theme  # noqa: E402
 from kontaktcharta.yamlfile import MAX_BYTES  # noqa: E402
 
 PYTHON = sys.executable
@@ -416,54 +417,50 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def stages(made: list[tuple[str, int, Path]], repeat: int, work: Path) -> None:
     print(f"## Stages in one process: CPU ms, median of {repeat}\n")
-    names = ["load", "policy", "page", "embed", "markdown", "verify", "write", "render_site"]
+    outputs = [type(output).__name__ if not hasattr(output, "name") else output.name
+               for output in OUTPUTS]  # fmt: skip
+    names = ["load", "policy", *outputs, "verify", "write", "render_site"]
     render_site(made[0][2])  # compiles the templates and imports what a build imports late
     rows = []
     for label, n, path in made:
         figures = stage_times(path, repeat, work / "stage-out")
-        rest = figures["render_site"] - sum(figures[k] for k in names[:6])
+        rest = figures["render_site"] - sum(figures[k] for k in names[:-2])
         cells = [f"{figures[k] * 1000:,.1f}" for k in names]
         total = figures["render_site"] + figures["write"]
         rows.append([label, *cells, f"{rest * 1000:,.1f}", f"{total / n * 1e6:,.0f}"])
-    table(["charta", *names, "checks and rest", "µs / criterion"], rows)
+    table(["charta", *names, "rest", "µs / criterion"], rows)
 
 
 def stage_times(path: Path, repeat: int, out: Path) -> dict[str, float]:
-    """Seconds per stage, each the median of `repeat` calls."""
+    """Seconds per stage, each the median of `repeat` calls: loading (with every check), the
+    policy, each output of the build's list, and checking them all against the policy."""
     figures: dict[str, float] = {}
     figures["load"], charta = timed(lambda: load_charta(path), repeat)
     figures["policy"], policy = timed(lambda: render_policy(charta), repeat)
     project = path.parent
-    theme = pages.find_theme("default", project)
-    versions: tuple[Charta, ...] = (charta, *charta.translations)
-    languages = [v.lang for v in versions]
-    revision = policy["revision"]
-    overrides = project / "site_src" / "templates"
-
-    def each(make: Callable[[Charta], str]) -> list[str]:
-        return [make(v) for v in versions]
-
-    figures["page"], html = timed(
-        lambda: each(lambda v: pages.render_page(v, revision, theme, overrides, [], languages)),
-        repeat,
+    theme = find_theme(DEFAULT, project)
+    build = Build(
+        charta=charta,
+        policy=policy,
+        renderer=Renderer(theme, project / "site_src" / "templates"),
+        theme=theme.name,
+        pages=[],
+        project=project,
+        words=read_words(theme),
+        static=[],
     )
-    embedder = embed.embed_theme(theme, project)
-    figures["embed"], fragments = timed(
-        lambda: each(lambda v: embed.render_embed(v, revision, embedder, overrides)), repeat
-    )
-    figures["markdown"], markdowns = timed(
-        lambda: each(lambda v: markdown_page.render_markdown(v, pages.load_words(theme, v.lang))),
-        repeat,
-    )
+    files: dict[str, bytes] = {}
+    for output in OUTPUTS:
+        name = type(output).__name__ if not hasattr(output, "name") else output.name
+        figures[name], made = timed(lambda output=output: dict(output.render(build)), repeat)
+        files |= made
 
     def verify() -> list[str]:
-        found = []
-        for i, version in enumerate(versions):
-            local = localize(policy, version.lang)
-            found += compare(html[i], local)
-            found += compare_embed(fragments[i], local)
-            found += compare_file("markdown", markdowns[i], local)
-        return found
+        return [
+            difference.message
+            for output in OUTPUTS
+            for difference in output.check(Memory(files), policy)
+        ]
 
     figures["verify"], differences = timed(verify, repeat)
     assert not differences, differences

@@ -16,7 +16,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from kontaktcharta.themes import available
+
 ROOT = Path(__file__).resolve().parents[1]
+THEMES = available(ROOT)
+"""Every theme of the repository and every built-in one: each browser test runs with each."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

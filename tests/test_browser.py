@@ -58,7 +58,7 @@ class Site:
         return [(s, c) for s in ("accept", "decline") for c in self.policy[s]["criteria"]]
 
 
-THEMES = ["default", "cards"]
+THEMES = browser.THEMES
 
 
 @pytest.fixture(scope="module", params=THEMES)

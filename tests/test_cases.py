@@ -21,13 +21,13 @@ VALID = [*sorted((CASES / "valid").glob("*.yaml")), Path(__file__).parents[1] / 
 def test_invalid_charta_gets_its_exact_message(case: Path) -> None:
     expected = case.with_suffix(".err").read_text("utf-8")
     with pytest.raises(ChartaError) as caught:
-        render_site(case, shown=case.name)
+        render_site(case, label=case.name)
     assert caught.value.format() + "\n" == expected
 
 
 @pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
 def test_valid_charta_page_and_policy_agree(case: Path) -> None:
-    site = render_site(case, shown=case.name)
+    site = render_site(case, label=case.name)
     policy = json.loads(site.files["charta.json"])
     assert compare(site.files["index.html"].decode(), policy) == []
     criteria = policy["accept"]["criteria"] + policy["decline"]["criteria"]
@@ -36,7 +36,7 @@ def test_valid_charta_page_and_policy_agree(case: Path) -> None:
 
 @pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
 def test_valid_charta_policy_matches_its_schema(case: Path) -> None:
-    site = render_site(case, shown=case.name)
+    site = render_site(case, label=case.name)
     schema = json.loads(site.files["charta.schema.json"])
     validator = jsonschema.validators.validator_for(schema)
     assert validator is jsonschema.Draft7Validator

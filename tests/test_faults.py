@@ -14,6 +14,7 @@ import pytest
 
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
+from kontaktcharta.themes import available
 
 ROOT = Path(__file__).resolve().parents[1]
 CRITERION = "keiner der Gründe oben zutrifft"
@@ -87,7 +88,7 @@ def change_charta(project: Path) -> dict[str, bytes]:
     """Change a criterion's text; return what the new build will write."""
     config = project / "charta.yaml"
     config.write_text(config.read_text("utf-8").replace(CRITERION, "kein Grund passt"), "utf-8")
-    return render_site(config, shown="charta.yaml").files
+    return render_site(config, label="charta.yaml").files
 
 
 def leftovers(project: Path) -> list[str]:
@@ -262,6 +263,7 @@ def test_a_missing_theme_is_named_with_the_themes_there_are(
     assert main(["build", "--quiet", "--theme", theme]) == 1
     assert capsys.readouterr() == (
         "",
-        f"themes/{theme}: theme: unknown theme {theme!r}; available themes: cards, default\n",
+        f"themes/{theme}: theme: unknown theme {theme!r}; "
+        f"available themes: {', '.join(available(project))}\n",
     )
     assert tree(project / "output") == old

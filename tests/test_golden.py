@@ -12,7 +12,7 @@ GOLDEN = ROOT / "tests" / "golden" / "example"
 
 
 def test_example_matches_golden_output() -> None:
-    site = render_site(ROOT / "charta.yaml", shown="charta.yaml")
+    site = render_site(ROOT / "charta.yaml", label="charta.yaml")
     expected = {
         p.relative_to(GOLDEN).as_posix(): p.read_bytes()
         for p in sorted(GOLDEN.rglob("*"))
@@ -38,6 +38,6 @@ def test_example_matches_golden_output() -> None:
 
 
 def test_build_is_deterministic() -> None:
-    first = render_site(ROOT / "charta.yaml", shown="charta.yaml").files
-    second = render_site(ROOT / "charta.yaml", shown="charta.yaml").files
+    first = render_site(ROOT / "charta.yaml", label="charta.yaml").files
+    second = render_site(ROOT / "charta.yaml", label="charta.yaml").files
     assert first == second

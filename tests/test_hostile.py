@@ -55,7 +55,7 @@ und <https://example.org/?q=<script>> und <mailto:x@example.org>
 ```
 """
 """An extra page (site_src/pages/hostile.md) with hostile text and raw HTML in its Markdown."""
-THEMES = ["default", "cards"]
+THEMES = browser.THEMES
 
 
 @dataclass

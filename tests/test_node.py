@@ -74,7 +74,7 @@ def requests_for(policy: dict[str, Any], count: int) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("charta", CHARTAS, ids=[c.stem for c in CHARTAS])
 def test_node_consumer_decides_as_python_does(charta: Path, tmp_path: Path) -> None:
-    policy = json.loads(render_site(charta, shown=charta.name).files["charta.json"])
+    policy = json.loads(render_site(charta, label=charta.name).files["charta.json"])
     requests = requests_for(policy, 1500)
     compiled = Policy.from_json(policy)
     python = []

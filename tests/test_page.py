@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from kontaktcharta.errors import ChartaError
+from kontaktcharta.extra_pages import ExtraPage, load_extra_pages
 from kontaktcharta.model import (
     Alternative,
     Charta,
@@ -20,14 +21,8 @@ from kontaktcharta.model import (
     Section,
     Text,
 )
-from kontaktcharta.page import (
-    ExtraPage,
-    Theme,
-    find_theme,
-    load_extra_pages,
-    render_extra_page,
-    render_page,
-)
+from kontaktcharta.page import Renderer
+from kontaktcharta.themes import Theme, find_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 REVISION = "sha256:" + "0" * 64
@@ -135,7 +130,7 @@ def theme() -> Theme:
 
 def test_each_criterion_has_its_anchor_and_exactly_its_html(theme: Theme) -> None:
     charta = make_charta()
-    tree = Tree(render_page(charta, REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(charta, REVISION, []))
     for section in (charta.accept, charta.decline):
         for criterion in section.criteria:
             [element] = tree.find(id=f"{section.name}-{criterion.id}")
@@ -146,7 +141,7 @@ def test_each_criterion_has_its_anchor_and_exactly_its_html(theme: Theme) -> Non
 
 def test_sections_follow_the_contract_order_with_their_titles(theme: Theme) -> None:
     charta = make_charta()
-    tree = Tree(render_page(charta, REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(charta, REVISION, []))
     [h1] = tree.find(tag="h1")
     assert text_of(h1) == charta.title
     order = [e["id"] for e in tree.elements if e["tag"] == "section"]
@@ -163,7 +158,7 @@ def test_sections_follow_the_contract_order_with_their_titles(theme: Theme) -> N
 
 def test_head_names_revision_policy_and_canonical(theme: Theme) -> None:
     charta = make_charta()
-    tree = Tree(render_page(charta, REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(charta, REVISION, []))
     assert tree.find(tag="meta", name="charta-revision")[0]["content"] == REVISION
     assert tree.find(tag="link", rel="alternate", type="application/json")[0]["href"] == (
         "charta.json"
@@ -186,7 +181,7 @@ def test_head_names_revision_policy_and_canonical(theme: Theme) -> None:
 def test_footer_speaks_the_chartas_language(
     theme: Theme, lang: str, updated: str, date: str
 ) -> None:
-    tree = Tree(render_page(make_charta(lang), REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(make_charta(lang), REVISION, []))
     [footer] = tree.find(tag="footer")
     [time] = tree.find(tag="time")
     assert time["datetime"] == "2026-11-21"
@@ -196,21 +191,21 @@ def test_footer_speaks_the_chartas_language(
 
 def test_description_is_cut_at_a_word_boundary(theme: Theme) -> None:
     long = "Wort " * 60
-    tree = Tree(render_page(make_charta(intro=long), REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(make_charta(intro=long), REVISION, []))
     description = tree.find(tag="meta", name="description")[0]["content"]
     assert len(description) <= 160
     assert description.endswith("Wort…")
 
 
 def test_description_without_intro_names_title_and_owner(theme: Theme) -> None:
-    tree = Tree(render_page(make_charta(intro=None), REVISION, theme, None, []))
+    tree = Tree(Renderer(theme, None).page(make_charta(intro=None), REVISION, []))
     description = tree.find(tag="meta", name="description")[0]["content"]
     assert description == "Kontaktcharta & Regeln \N{EN DASH} Erika Musterfrau"
 
 
 def test_an_override_replaces_one_template(theme: Theme, tmp_path: Path) -> None:
     (tmp_path / "_colophon.html").write_text("<p>Eigene Fußzeile von {{ charta.owner.name }}</p>\n")
-    tree = Tree(render_page(make_charta(), REVISION, theme, tmp_path, []))
+    tree = Tree(Renderer(theme, tmp_path).page(make_charta(), REVISION, []))
     [footer] = tree.find(tag="footer")
     assert text_of(footer) == "Eigene Fußzeile von Erika Musterfrau"
     assert tree.find(tag="li", id="accept-met"), "the rest of the theme still renders"
@@ -230,7 +225,7 @@ def test_unknown_theme_lists_the_available_ones(tmp_path: Path) -> None:
 def test_extra_page_links_back_and_is_in_the_footer(theme: Theme) -> None:
     charta = make_charta()
     page = ExtraPage("impressum", "Impressum", Markup("<p>Angaben</p>\n"))
-    tree = Tree(render_extra_page(charta, REVISION, theme, None, [page], page))
+    tree = Tree(Renderer(theme).extra_page(charta, REVISION, [page], page))
     [h1] = tree.find(tag="h1")
     assert text_of(h1) == "Impressum"
     assert tree.find(tag="a", href="index.html")
@@ -238,7 +233,7 @@ def test_extra_page_links_back_and_is_in_the_footer(theme: Theme) -> None:
     assert tree.find(tag="link", rel="canonical")[0]["href"] == (
         "https://erika.example/kontaktcharta/impressum.html"
     )
-    index = Tree(render_page(charta, REVISION, theme, None, [page]))
+    index = Tree(Renderer(theme, None).page(charta, REVISION, [page]))
     assert text_of(index.find(tag="a", href="impressum.html")[0]) == "Impressum"
 
 
@@ -247,7 +242,7 @@ def test_extra_page_titles(tmp_path: Path) -> None:
     (tmp_path / "a-heading.md").write_text("Vorab.\n\n# Aus der Überschrift\n\nText\n")
     (tmp_path / "c-stem.md").write_text("Nur Text.\n")
     (tmp_path / "_draft.md").write_text("# Entwurf\n")
-    pages = load_extra_pages(tmp_path, MD.render)
+    pages = load_extra_pages(tmp_path)
     assert [(p.slug, p.title) for p in pages] == [
         ("a-heading", "Aus der Überschrift"),
         ("b-front", "Vorne"),
@@ -268,12 +263,12 @@ def test_extra_page_titles(tmp_path: Path) -> None:
 def test_bad_front_matter_names_file_and_line(tmp_path: Path, text: str, where: str) -> None:
     (tmp_path / "impressum.md").write_text(text)
     with pytest.raises(ChartaError) as error:
-        load_extra_pages(tmp_path, MD.render)
+        load_extra_pages(tmp_path)
     assert f"impressum.md{where}" in str(error.value)
 
 
 def test_shipped_impressum_is_a_german_stub_to_complete() -> None:
-    pages = {p.slug: p for p in load_extra_pages(ROOT / "site_src" / "pages", MD.render)}
+    pages = {p.slug: p for p in load_extra_pages(ROOT / "site_src" / "pages")}
     page = pages["impressum"]
     assert page.title == "Impressum"
     assert "Bitte ausfüllen" in page.html

@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 
 from kontaktcharta.build import Site, render_site
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.lang import folder
-from kontaktcharta.policy import localize
-from kontaktcharta.verify import PAGES, compare_file
+from kontaktcharta.site import OUTPUTS, Memory
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = (ROOT / "charta.yaml").read_text("utf-8")
@@ -276,21 +274,14 @@ def build(text: str) -> Site:
     with tempfile.TemporaryDirectory() as folder_:
         config = Path(folder_) / "charta.yaml"
         config.write_text(text, "utf-8")
-        return render_site(config, shown="charta.yaml")
+        return render_site(config, label="charta.yaml")
 
 
 def disagreements(site: Site) -> list[str]:
     """Every way a built site's pages and its policy differ, in every language."""
     policy = json.loads(site.files["charta.json"])
-    found = []
-    for lang in (policy["lang"], *policy["translations"]):
-        prefix = "" if lang == policy["lang"] else folder(lang)
-        for name, kind in PAGES.items():
-            page = site.files[prefix + name].decode()
-            found += [
-                f"{prefix}{name}: {d}" for d in compare_file(kind, page, localize(policy, lang))
-            ]
-    return found
+    files = Memory(site.files)
+    return [f"{d.file}: {d.message}" for output in OUTPUTS for d in output.check(files, policy)]
 
 
 @SETTINGS

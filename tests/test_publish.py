@@ -16,10 +16,10 @@ from selectolax.lexbor import LexborNode
 
 from kontaktcharta.build import build
 from kontaktcharta.cli import main
-from kontaktcharta.embed import unscoped_selectors
+from kontaktcharta.embed import compare_embed, unscoped_selectors
 from kontaktcharta.markdown_page import as_html
-from kontaktcharta.policy import localize
-from kontaktcharta.verify import compare, compare_embed, parse, text, top_level
+from kontaktcharta.outputs import localize
+from kontaktcharta.verify import compare, parse, text, top_level
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.yaml"
@@ -209,7 +209,12 @@ def test_a_broken_embed_override_fails_the_build(
     (project / "site_src" / "templates").mkdir(exist_ok=True)
     (project / "site_src" / "templates" / "embed.html").write_text(
         template.replace("<h3>{{ section.title }}</h3>", "<h3>{{ section.title | upper }}</h3>")
-        .replace("{{ c.text }}</li>", "{{ c.text }}.</li>", 1)
+        .replace(  # a criterion bound to platforms ends in a full stop the policy lacks
+            "{{ criterion(section, c) -}}",
+            '{% if c.platforms %}<li id="{{ section.name }}-{{ c.id }}" '
+            'data-criterion="{{ c.id }}">{{ c.text }}.</li>\n'
+            "{% else %}{{ criterion(section, c) -}}{% endif %}",
+        )
         .replace("<h2", "<style>p { color: red }</style>\n<h2"),
         "utf-8",
     )

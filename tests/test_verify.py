@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kontaktcharta.build import render_site
-from kontaktcharta.verify import compare, compare_embed
+from kontaktcharta.embed import compare_embed
+from kontaktcharta.verify import compare
 
 EXAMPLE = Path(__file__).parents[1] / "charta.yaml"
 EXCHANGE = (

@@ -1,4 +1,8 @@
-"""One build: load → render the page and the policy → verify they agree → write atomically."""
+"""One build: load (every check) → render every output → verify they agree → write atomically.
+
+Loading finds every problem of the charta; rendering only renders, and what it made is compared
+with the policy (site.py) before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import discovery, embed, markdown_page
-from . import page as pages
-from .errors import ChartaError, Problem
-from .lang import folder
-from .markdown import render_block
+from .extra_pages import load_extra_pages
 from .model import Charta
 from .output import write_site
-from .policy import dump, localize, render_policy
-from .schema import POLICY_FILE as SCHEMA_FILE
-from .schema import policy_schema
-from .verify import compare, compare_embed, compare_file
-
-GENERATED = ("index.html", "charta.json", SCHEMA_FILE, discovery.FILE)
-LANGUAGE_FILES = ("index.html", embed.FILE, markdown_page.FILE)
-"""What the build writes for each language, the main one in the root, the others in `<lang>/`."""
+from .outputs import Build
+from .page import Renderer, read_words
+from .policy import dump, render_policy
+from .schema import CHARTA_FILE, charta_schema
+from .site import render
+from .themes import DEFAULT, find_theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,92 +43,37 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def render_site(config: Path, theme_name: str = "default", shown: str | None = None) -> Site:
-    """Everything `output/` will hold, verified; nothing is written."""
+def render_site(config: Path, theme_name: str = DEFAULT, label: str | None = None) -> Site:
+    """Everything `output/` will hold, verified; nothing is written. `label` names the charta
+    file in messages as the author named it."""
     from .load import load_charta
 
-    charta = load_charta(config, shown or str(config))
+    charta = load_charta(config, label or str(config))
     project = config.parent
-    theme = pages.find_theme(theme_name, project)
-    overrides = project / "site_src" / "templates"
-    extra = pages.load_extra_pages(
-        project / "site_src" / "pages", lambda text: str(render_block(text).html)
+    theme = find_theme(theme_name, project)
+    source = project / "site_src"
+    build = Build(
+        charta=charta,
+        policy=render_policy(charta),
+        renderer=Renderer(theme, source / "templates"),
+        theme=theme.name,
+        pages=load_extra_pages(source / "pages"),
+        project=project,
+        words=read_words(find_theme(DEFAULT, project)),
+        static=[*(folder / "static" for folder in reversed(theme.folders)), source / "static"],
     )
-    policy = render_policy(charta)
-    revision = policy["revision"]
-    files = _static(theme.folder / "static") | _static(project / "site_src" / "static")
-    languages = [charta.lang, *(t.lang for t in charta.translations)]
-    made = {
-        p + n for p in ("", *(folder(t.lang) for t in charta.translations)) for n in LANGUAGE_FILES
-    }
-    clash = sorted(set(files) & {*GENERATED, *made, *(p.href for p in extra)})
-    if clash:
-        raise ChartaError.single(
-            str(project / "site_src" / "static"), f"{clash[0]} would replace a file the build makes"
-        )
-    embedder = embed.embed_theme(theme, project)
-    default_theme = pages.find_theme("default", project)
-    problems = []
-    for version in (charta, *charta.translations):
-        prefix = "" if version is charta else folder(version.lang)
-        local = localize(policy, version.lang)
-        html = pages.render_page(version, revision, theme, overrides, extra, languages)
-        problems += _differ(
-            f"{theme.name} theme", f"{prefix}index.html", "the page", compare(html, local)
-        )
-        fragment = embed.render_embed(version, revision, embedder, overrides)
-        problems += _differ(
-            f"{embedder.name} theme",
-            f"{prefix}{embed.FILE}",
-            "the embed",
-            compare_embed(fragment, local),
-        )
-        words = pages.load_words(default_theme, version.lang)
-        markdown = markdown_page.render_markdown(version, words)
-        problems += _differ(
-            "Kontaktcharta",
-            f"{prefix}{markdown_page.FILE}",
-            "the Markdown page",
-            compare_file("markdown", markdown, local),
-        )
-        files[f"{prefix}index.html"] = html.encode()
-        files[f"{prefix}{embed.FILE}"] = fragment.encode()
-        files[f"{prefix}{markdown_page.FILE}"] = markdown.encode()
-    if problems:
-        raise ChartaError(problems)
-    for extra_page in extra:
-        files[extra_page.href] = pages.render_extra_page(
-            charta, revision, theme, overrides, extra, extra_page
-        ).encode()
-    files["charta.json"] = dump(policy)
-    files[SCHEMA_FILE] = dump(policy_schema(charta.url))
-    files[discovery.FILE] = dump(discovery.render_pointer(charta))
-    return Site(charta, dict(sorted(files.items())), tuple(_warnings(charta, today())))
+    warnings = [*_warnings(charta, today()), *_stale_schema(project)]
+    return Site(charta, render(build), tuple(warnings))
 
 
 def build(
-    config: Path, out: Path, theme_name: str = "default", shown: str | None = None
+    config: Path, out: Path, theme_name: str = DEFAULT, label: str | None = None
 ) -> tuple[Site, float]:
     """Render, verify and write a site; return it and the seconds taken."""
     start = time.perf_counter()
-    site = render_site(config, theme_name, shown)
+    site = render_site(config, theme_name, label)
     write_site(site.files, out)
     return site, time.perf_counter() - start
-
-
-def _differ(source: str, name: str, what: str, differences: list[str]) -> list[Problem]:
-    """One problem per way a rendered file and the policy differ."""
-    return [Problem(source, 0, 0, name, f"{what} and the policy differ: {d}") for d in differences]
-
-
-def _static(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _warnings(charta: Charta, on: datetime.date) -> list[str]:
@@ -152,3 +95,18 @@ def _warnings(charta: Charta, on: datetime.date) -> list[str]:
         elif days <= 30:
             found.append(f"{where}: the review is due in {days} days ({charta.review_by})")
     return found
+
+
+def _stale_schema(project: Path) -> list[str]:
+    """The editor's schema beside charta.yaml (`charta init` writes it) is this format's."""
+    path = project / CHARTA_FILE
+    try:
+        written = path.read_bytes()
+    except OSError:
+        return []
+    if written == dump(charta_schema()):
+        return []
+    return [
+        f"{path}: not the schema of this Kontaktcharta's format, so your editor may miss keys "
+        f"or mark right ones (refresh it: charta schema > {path})"
+    ]

@@ -19,6 +19,7 @@ COMMANDS = {
     "ask": "answer the open questions in the terminal and get a decision",
     "reply": "print the decline message for some reasons",
     "init": "create a ready-to-build charta site",
+    "schema": "print the JSON Schema of charta.yaml (for editors) or of charta.json",
 }
 
 
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # The top level takes no option with a value, so the first word is the command. Only its
     # module is imported: a build starts without the server, the decider or the CEL runtime.
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    command = _command(argv)
     args = parser(command if command in COMMANDS else None).parse_args(argv)
     try:
         code: int = _module(args.command).run(args)
@@ -58,14 +59,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def script(argv: Sequence[str] | None = None) -> NoReturn:
     """The process: `charta`, `python -m kontaktcharta` and build.py run main() and exit with it."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     # A command runs once and ends. Its objects live to the end and make few cycles, so the
     # cyclic collector's passes over them, while the modules are imported and again as the
-    # interpreter ends, are wasted: a tenth of a cold build. `serve`, which runs for hours,
-    # turns the collector back on.
-    gc.disable()
+    # interpreter ends, are wasted: a tenth of a cold build. `serve` runs for hours and keeps
+    # the collector, as every long-running process must.
+    if _command(argv) != "serve":
+        gc.disable()
     code = main(argv)
     gc.freeze()  # what is left is freed as the interpreter ends, without a last sweep
     sys.exit(code)
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command of a command line: its first word that is no option."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]

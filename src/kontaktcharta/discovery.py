@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
 from .lang import folder
 from .model import Charta
+from .outputs import Build, Difference, Files
 from .page import POLICY_HREF
+from .policy import dump
 
 FILE = ".well-known/kontaktcharta.json"
 """The pointer's place below the output folder; it means something only at the domain root."""
@@ -27,3 +30,18 @@ def render_pointer(charta: Charta) -> dict[str, Any]:
     }
     policy = urljoin(base, POLICY_HREF) if charta.url else base + POLICY_HREF
     return {"charta": charta.charta, "policy": policy, "pages": pages}
+
+
+class Pointer:
+    """`.well-known/kontaktcharta.json`."""
+
+    source = "Kontaktcharta"
+
+    def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
+        yield FILE, dump(render_pointer(build.charta))
+
+    def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
+        return iter(())  # it means something only at the domain root, where it is moved to
+
+
+POINTER = Pointer()

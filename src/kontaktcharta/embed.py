@@ -3,32 +3,49 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from . import page as pages
-from .model import Charta
+from .outputs import LanguageFile
+from .verify import TEXT, compare_tree, parse, top_level
 
-FILE = "embed.html"
-"""The template's name in `templates/` and the file each language gets in the output."""
-STYLE = "embed.css"
-"""The embed's style sheet beside the theme's `style.css`; every selector starts with the scope."""
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _SCOPED_AT_RULES = ("media", "supports", "container")
+SCOPE = "kontaktcharta"
+"""The class of the embed's one root element; every selector of its CSS starts with it."""
 
 
-def embed_theme(theme: pages.Theme, project: Path) -> pages.Theme:
-    """The theme that renders the embed: the chosen one, or the default theme if it has none."""
-    if (theme.folder / "templates" / FILE).is_file():
-        return theme
-    return pages.find_theme("default", project)
+def compare_embed(fragment: str, policy: Mapping[str, Any]) -> list[str]:
+    """Every difference between an embed and its policy, and every break of the embed's own
+    rules: one scoped root element, scoped CSS."""
+    tree = parse(fragment)
+    found = compare_tree(tree, policy, fragment=True)
+    tops = top_level(tree)
+    top = tops[0] if len(tops) == 1 and tops[0].tag != TEXT else None
+    if top is None or top.tag != "div" or SCOPE not in (top.attributes.get("class") or "").split():
+        found.append(f'the fragment is not one <div class="{SCOPE}"> element')
+    elif top.attributes.get("lang") != policy["lang"]:
+        found.append(
+            f"lang: the fragment says {top.attributes.get('lang')!r}, the policy {policy['lang']!r}"
+        )
+    for style in tree.css("style"):
+        css = style.text(deep=True)
+        found += [
+            f"the CSS reaches outside .{SCOPE}: {selector}"
+            for selector in unscoped_selectors(css, f".{SCOPE}")
+        ]
+    return found
 
 
-def render_embed(charta: Charta, revision: str, theme: pages.Theme, overrides: Path | None) -> str:
-    """One language's embed fragment, rendered by `theme` (see `embed_theme`)."""
-    path = theme.folder / STYLE
-    css = pages.minify_css(path.read_text("utf-8")) if path.is_file() else ""
-    return pages.render_fragment(charta, revision, theme, overrides, FILE, css)
+EMBED = LanguageFile(
+    "embed.html",
+    "the embed",
+    "theme",
+    lambda build, version: build.renderer.embed(version, build.revision),
+    compare_embed,
+    required=False,
+)
+"""The charta as one HTML element for a blog page: `embed.html`, `en/embed.html`."""
 
 
 def unscoped_selectors(css: str, scope: str) -> list[str]:

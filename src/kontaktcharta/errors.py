@@ -73,7 +73,7 @@ class Problems:
     """The one collector of located problems: every check reports here, by key path.
 
     `places` tells where each key path stands (the loader records them); a path without a place
-    of its own is shown at its nearest parent that has one. `shown` renames a path where the file
+    of its own is shown at its nearest parent that has one. `renamed` renames a path where the file
     writes it otherwise than the model names it (charta.json lists facts: `facts.met` is
     `facts[0]` there); the reader of that file fills it in.
     """
@@ -85,7 +85,7 @@ class Problems:
     ) -> None:
         self.file = file
         self.places: Mapping[str, Place] = places if places is not None else {}
-        self.shown: dict[str, str] = {}
+        self.renamed: dict[str, str] = {}
         self.found: list[Problem] = []
 
     def at(self, path: str, message: str, column: int = 0, place: Place | None = None) -> None:
@@ -97,7 +97,7 @@ class Problems:
                 self.file,
                 place.line,
                 place.column + column if place.line else 0,
-                self._shown(path),
+                self._renamed(path),
                 message,
                 place.source,
             )
@@ -113,13 +113,13 @@ class Problems:
             probe = _parent(probe)
         return NOWHERE
 
-    def _shown(self, path: str) -> str:
-        if not self.shown:
+    def _renamed(self, path: str) -> str:
+        if not self.renamed:
             return path
         probe = path
         while probe:
-            if probe in self.shown:
-                return self.shown[probe] + path[len(probe) :]
+            if probe in self.renamed:
+                return self.renamed[probe] + path[len(probe) :]
             probe = _parent(probe)
         return path
 

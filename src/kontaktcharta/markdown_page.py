@@ -13,11 +13,11 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .model import Charta, Section, Text
-from .page import DASH, format_date, shorten
+from .outputs import LanguageFile
+from .page import DASH, format_date, shorten, words_in
+from .verify import compare
 from .yamlfile import FAST_LOADER
 
-FILE = "charta.md"
-"""The file each language gets in the output."""
 _MARKDOWN = MarkdownIt("commonmark", {"html": True})
 """CommonMark with raw HTML, as Hugo (goldmark, `unsafe = true`) and Jekyll (kramdown) read it."""
 _END = "<!-- end -->"
@@ -110,8 +110,8 @@ def _colophon(charta: Charta, words: Mapping[str, Any]) -> list[str]:
     if credit is not None:
         text = (credit.text.source, str(credit.text.html))
         if credit.url and "<a " not in credit.text.html:
-            shown = f'<a href="{html.escape(credit.url)}">{credit.text.html}</a>'
-            text = (f"[{credit.text.source}]({_url(credit.url)})", shown)
+            linked = f'<a href="{html.escape(credit.url)}">{credit.text.html}</a>'
+            text = (f"[{credit.text.source}]({_url(credit.url)})", linked)
         found.append(_paragraph(text))
     return found
 
@@ -124,8 +124,8 @@ def _alternative(text: Text, url: str | None) -> tuple[str, str]:
     if url and "<a " not in text.html:
         return f"[{text.source}]({_url(url)})", f'<a href="{html.escape(url)}">{text.html}</a>'
     if url:
-        shown = html.escape(url)
-        return f"{text.source} <{url}>", f'{text.html} <a href="{shown}">{shown}</a>'
+        escaped = html.escape(url)
+        return f"{text.source} <{url}>", f'{text.html} <a href="{escaped}">{escaped}</a>'
     return text.source, str(text.html)
 
 
@@ -156,7 +156,7 @@ def _paragraph(*pieces: tuple[str, str]) -> str:
     return _part(markdown, "<p>" + "".join(h for _, h in pieces) + "</p>")
 
 
-def _part(markdown: str, shown: str) -> str:
+def _part(markdown: str, html_text: str) -> str:
     """The Markdown where it renders to exactly the HTML the page shows, else that HTML raw.
 
     It is rendered with a block after it, as in the file: it must end before that block.
@@ -164,13 +164,15 @@ def _part(markdown: str, shown: str) -> str:
     rendered = _MARKDOWN.render(f"{markdown}\n\n{_END}\n").rstrip()
     contained = rendered.endswith(_END)
     return (
-        markdown if contained and rendered[: -len(_END)].strip() == shown.strip() else _raw(shown)
+        markdown
+        if contained and rendered[: -len(_END)].strip() == html_text.strip()
+        else _raw(html_text)
     )
 
 
-def _raw(shown: str) -> str:
+def _raw(html_text: str) -> str:
     """A raw HTML block with no blank line inside, which would end it (`&#10;` is a newline)."""
-    body = _BLANK_LINE.sub("&#10;", shown.strip())
+    body = _BLANK_LINE.sub("&#10;", html_text.strip())
     return body if body.startswith("<section") else f"<div>\n{body}\n</div>"
 
 
@@ -185,3 +187,14 @@ def _url(url: str) -> str:
 def _quote(value: str) -> str:
     """A YAML double-quoted string (JSON's escapes are YAML's too)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+MARKDOWN = LanguageFile(
+    "charta.md",
+    "the Markdown page",
+    "Kontaktcharta",
+    lambda build, version: render_markdown(version, words_in(build.words, version.lang)),
+    lambda text, policy: compare(as_html(text), policy, fragment=True),
+    required=False,
+)
+"""The charta as Markdown for Hugo or Jekyll: `charta.md`, `en/charta.md`."""

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 import orjson
 
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Pattern, PlainText, Translations
 from .model import CHARTA, Charta, Criterion, link
+from .outputs import Build, Difference, Files
 
 REVISION: Final = re.compile(r"sha256:[0-9a-f]{64}")
 
@@ -86,13 +87,6 @@ def content(charta: Charta) -> dict[str, Any]:
     """One language's policy, with `revision` still empty and no `translations`."""
     writer = _Writer(charta)
     return writer.object(charta, CHARTA, None, top=True)
-
-
-def localize(policy: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The policy as one language's page says it: a translation with the document's revision."""
-    if lang == policy["lang"]:
-        return policy
-    return {**policy["translations"][lang], "revision": policy["revision"], "translations": {}}
 
 
 def revision(policy: dict[str, Any]) -> str:
@@ -204,3 +198,26 @@ class _Writer:
 
 def _same(value: Any) -> Any:
     return value
+
+
+class PolicyFile:
+    """`charta.json`, the policy; its revision must fit its content."""
+
+    source = "Kontaktcharta"
+
+    def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
+        yield FILE, dump(build.policy)
+
+    def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
+        expected = revision(dict(policy))
+        if policy.get("revision") != expected:
+            yield Difference(
+                FILE,
+                f"revision: it says {policy.get('revision')}, its content gives {expected} "
+                "(was it edited by hand?)",
+            )
+
+
+FILE: Final = "charta.json"
+"""The policy's place in the output, beside the page."""
+POLICY = PolicyFile()

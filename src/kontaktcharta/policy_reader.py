@@ -127,7 +127,7 @@ class _Reader:
         self.links: dict[str, list[tuple[str, str, str]]] = {}
         """Each language's criteria links as written: (path, section, link), by path prefix."""
         self.prefix = ""
-        self.shown = problems.shown
+        self.renamed = problems.renamed
 
     def object(
         self,
@@ -275,7 +275,7 @@ class _Reader:
                 items.append(_BAD)
                 continue
             first[name] = i
-            self.shown[f"{self.prefix}{path}.{name}"] = f"{self.prefix}{where}"
+            self.renamed[f"{self.prefix}{path}.{name}"] = f"{self.prefix}{where}"
             rest = {key: item for key, item in entry.items() if key != named}
             values = self.object(rest, where, kind.item, part, make=False)
             items.append(_BAD if values is _BAD else kind.item.make({named: name, **values}))

@@ -21,9 +21,9 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import httpserver, httputil, web, websocket
 
-from . import page as pages
 from .build import build
 from .errors import ChartaError, Problem
+from .themes import find_theme
 from .watch import Watcher
 
 QUIET = 0.01
@@ -61,7 +61,7 @@ class Live:
     """The output folder, written only by good builds."""
     theme: str
     """The theme's name, as given to `--theme`."""
-    shown: str
+    label: str
     """The charta file as the user named it, for messages."""
     generation: int = 0
     """Builds so far; each served page carries it, so a page from an older build reloads."""
@@ -72,19 +72,19 @@ class Live:
 
     def rebuild(self, changed: Sequence[Path] = ()) -> None:
         """Build; write the output if the build is good, else keep the error for the browser."""
-        if any("templates" in path.parts for path in changed):
-            pages.forget_templates()
         try:
             # The build command's own function: output/ holds what `charta build` writes.
-            site, seconds = build(self.config, self.out, self.theme, self.shown)
+            site, seconds = build(self.config, self.out, self.theme, self.label)
         except ChartaError as error:
             self._failed(error)
         except Exception as error:  # a bug in the build must not take the server down
             traceback.print_exc()
-            self._failed(ChartaError.single(self.shown, f"the build crashed: {error!r}"))
+            self._failed(ChartaError.single(self.label, f"the build crashed: {error!r}"))
         else:
             self.error = None
-            why = f" after a change to {_shown(changed[0], self.config.parent)}" if changed else ""
+            why = ""
+            if changed:
+                why = f" after a change to {_relative(changed[0], self.config.parent)}"
             verb = "Rebuilt" if self.generation else "Built"
             print(f"{verb} {self.out}/ in {seconds:.2f} s{why}", flush=True)
             if site.warnings != self.warnings:
@@ -103,7 +103,7 @@ class Live:
         )
 
 
-def _shown(path: Path, project: Path) -> str:
+def _relative(path: Path, project: Path) -> str:
     project = project.absolute()
     return str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
 
@@ -341,8 +341,9 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
             # livereload files connections in its own class's set; this server keeps its own.
             self.waiters.add(self)
             plugins = data.get("plugins")
-            shown = plugins.get("charta", {}).get("version") if isinstance(plugins, dict) else None
-            if shown != str(live.generation):
+            given = plugins.get("charta", {}) if isinstance(plugins, dict) else {}
+            version = given.get("version") if isinstance(given, dict) else None
+            if version != str(live.generation):
                 # What changed since that page's build is not known: reload it whole.
                 self.send_message({"command": "reload", "path": _FULL_RELOAD, "liveCSS": False})
 
@@ -496,12 +497,12 @@ async def serve(
 ) -> None:
     """Build, serve and rebuild on every change until `stop` is set or the task is cancelled."""
     project = live.config.parent
-    theme = pages.find_theme(live.theme, project)
+    theme = find_theme(live.theme, project)
     sockets, port = bind(host, port)
     # Watching starts before the first build, so that a change made during it is not missed.
-    watcher = Watcher([live.config], [project / "site_src", theme.folder], live.out)
+    watcher = Watcher([live.config], [project / "site_src", *theme.folders], live.out)
     live.rebuild()
-    static = [(project / "site_src" / "static").absolute(), (theme.folder / "static").absolute()]
+    static = [(folder / "static").absolute() for folder in (project / "site_src", *theme.folders)]
     hook = _Hook(watcher, live.rebuild, static)
     reload = _reload_handler(live, hook)
     app = web.Application(

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import html
-import json
 import re
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from .lang import folder as lang_folder
-from .policy import localize
-from .policy import revision as policy_revision
 
 VOID = frozenset(
     [
@@ -36,16 +30,8 @@ VOID = frozenset(
 SECTIONS = ("accept", "decline")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
-_TEXT = "-text"
+TEXT = "-text"
 """Lexbor's tag name of a text node (comments are `-comment`, and left out here)."""
-EMBED_CLASS = "kontaktcharta"
-"""The class of the embed's one root element; every selector of its CSS starts with it."""
-PAGES: dict[str, Literal["page", "embed", "markdown"]] = {
-    "index.html": "page",
-    "embed.html": "embed",
-    "charta.md": "markdown",
-}
-"""Each language's files that show the charta; those present are compared with the policy."""
 
 
 def parse(markup: str) -> LexborHTMLParser:
@@ -53,20 +39,20 @@ def parse(markup: str) -> LexborHTMLParser:
     return LexborHTMLParser(markup)
 
 
-def shown(text: str) -> str:
+def visible(text: str) -> str:
     """Text as a browser shows it: each run of HTML whitespace one space (no-break spaces stay)."""
     return _HTML_SPACE.sub(" ", text).strip(" ")
 
 
 def text(node: LexborNode) -> str:
-    """An element's text as a browser shows it (see `shown`): not that of <script> or <style>."""
+    """An element's text as a browser shows it (see `visible`): not that of <script> or <style>."""
     if node.css_first("script, style") is None:
-        return shown(node.text(deep=True))
-    return shown(
+        return visible(node.text(deep=True))
+    return visible(
         "".join(
             part.text_content or ""
             for part in node.traverse(include_text=True)
-            if part.tag == _TEXT
+            if part.tag == TEXT
             and part.parent is not None
             and part.parent.tag not in ("script", "style")
         )
@@ -80,7 +66,7 @@ def inner(node: LexborNode) -> str:
 
 def _canonical(node: LexborNode) -> str:
     tag = node.tag
-    if tag == _TEXT:
+    if tag == TEXT:
         return html.escape(node.text_content or "", quote=False)
     if tag is None or tag.startswith("-"):  # a comment
         return ""
@@ -108,7 +94,7 @@ def _same(element: LexborNode, markup: str) -> bool:
     """Whether an element's inner HTML is that of the policy's HTML, in canonical form."""
     if _plain(markup):  # most criteria: compare the one text child, with no serializing
         child = element.child
-        if child is not None and child.next is None and child.tag == _TEXT:
+        if child is not None and child.next is None and child.tag == TEXT:
             return child.text_content == markup
     return inner(element) == _canonical_html(markup)
 
@@ -126,20 +112,21 @@ def top_level(tree: LexborHTMLParser) -> list[LexborNode]:
         for part in (tree.head, tree.body)
         if part is not None
         for node in part.iter(include_text=True)
-        if (node.tag == _TEXT and (node.text_content or "").strip())
+        if (node.tag == TEXT and (node.text_content or "").strip())
         or not (node.tag or "-").startswith("-")
     ]
 
 
-def compare(page: str, policy: dict[str, Any], fragment: bool = False) -> list[str]:
+def compare(page: str, policy: Mapping[str, Any], fragment: bool = False) -> list[str]:
     """Every difference between a page and its policy; an empty list means they agree.
 
     A `fragment` (embed.html, charta.md) has no head: its first heading must be the title.
     """
-    return _compare(parse(page), policy, fragment)
+    return compare_tree(parse(page), policy, fragment)
 
 
-def _compare(tree: LexborHTMLParser, policy: dict[str, Any], fragment: bool) -> list[str]:
+def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bool) -> list[str]:
+    """`compare` for a parsed page."""
     everything = _elements(tree)
     by_id: dict[str, LexborNode] = {}
     names: set[str] = set()  # of every attribute, to look for an on… (event) attribute once
@@ -166,7 +153,7 @@ def _compare(tree: LexborHTMLParser, policy: dict[str, Any], fragment: bool) -> 
             continue
         first = section.css_first("h2, h3")
         heading = text(first) if first is not None else None
-        if heading != shown(title):
+        if heading != visible(title):
             found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
         if name in SECTIONS:
             found += _criteria(name, section, policy[name]["criteria"])
@@ -180,34 +167,7 @@ def _is_event(attribute: str) -> bool:
     return attribute[:2].lower() == "on"
 
 
-def compare_embed(fragment: str, policy: dict[str, Any]) -> list[str]:
-    """`compare` for embed.html, and its own rules: one scoped root element, scoped CSS."""
-    from .embed import unscoped_selectors
-
-    tree = parse(fragment)
-    found = _compare(tree, policy, fragment=True)
-    tops = top_level(tree)
-    top = tops[0] if len(tops) == 1 and tops[0].tag != _TEXT else None
-    if (
-        top is None
-        or top.tag != "div"
-        or EMBED_CLASS not in (top.attributes.get("class") or "").split()
-    ):
-        found.append(f'the fragment is not one <div class="{EMBED_CLASS}"> element')
-    elif top.attributes.get("lang") != policy["lang"]:
-        found.append(
-            f"lang: the fragment says {top.attributes.get('lang')!r}, the policy {policy['lang']!r}"
-        )
-    for style in tree.css("style"):
-        css = style.text(deep=True)
-        found += [
-            f"the CSS reaches outside .{EMBED_CLASS}: {selector}"
-            for selector in unscoped_selectors(css, f".{EMBED_CLASS}")
-        ]
-    return found
-
-
-def _page_head(everything: list[LexborNode], policy: dict[str, Any]) -> list[str]:
+def _page_head(everything: list[LexborNode], policy: Mapping[str, Any]) -> list[str]:
     """A whole page names its revision and its policy in <head> and carries the title as h1."""
     found: list[str] = []
     meta = [
@@ -231,7 +191,7 @@ def _page_head(everything: list[LexborNode], policy: dict[str, Any]) -> list[str
             '(<link rel="alternate" type="application/json">)'
         )
     h1 = [text(e) for e in everything if e.tag == "h1"]
-    if shown(policy["title"]) not in h1:
+    if visible(policy["title"]) not in h1:
         found.append(
             f"title: the page's h1 says {h1[0] if h1 else 'nothing'!r}, "
             f"the policy {policy['title']!r}"
@@ -239,18 +199,18 @@ def _page_head(everything: list[LexborNode], policy: dict[str, Any]) -> list[str
     return found
 
 
-def _fragment_title(everything: list[LexborNode], policy: dict[str, Any]) -> list[str]:
+def _fragment_title(everything: list[LexborNode], policy: Mapping[str, Any]) -> list[str]:
     """A fragment's first heading, whatever its level, is the charta's title."""
     first = next((text(e) for e in everything if e.tag in HEADINGS), None)
-    if first != shown(policy["title"]):
+    if first != visible(policy["title"]):
         return [f"title: the first heading says {first!r}, the policy {policy['title']!r}"]
     return []
 
 
 def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) -> list[str]:
-    shown = [(e, e.attributes) for e in section.css("[data-criterion]")]
+    marked = [(e, e.attributes) for e in section.css("[data-criterion]")]
     found = []
-    page_ids = [attrs["data-criterion"] or "" for _, attrs in shown]
+    page_ids = [attrs["data-criterion"] or "" for _, attrs in marked]
     policy_ids = [c["id"] for c in criteria]
     on_page, in_policy = set(page_ids), set(policy_ids)  # sets: a charta may have thousands
     for missing in [i for i in policy_ids if i not in on_page]:
@@ -267,7 +227,7 @@ def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) ->
     first: dict[str, int] = {}
     for index, criterion_id in enumerate(policy_ids):
         first.setdefault(criterion_id, index)
-    for element, attrs in shown:
+    for element, attrs in marked:
         criterion = by_id.get(attrs["data-criterion"] or "")
         if criterion is None:
             continue
@@ -280,56 +240,3 @@ def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) ->
             page_html, policy_html = inner(element), _canonical_html(criterion["html"])
             found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
     return found
-
-
-def compare_file(
-    kind: Literal["page", "embed", "markdown"], text: str, policy: dict[str, Any]
-) -> list[str]:
-    """Compare one file of a site with the policy by its kind (see `PAGES`)."""
-    if kind == "embed":
-        return compare_embed(text, policy)
-    if kind == "markdown":
-        from .markdown_page import as_html
-
-        return compare(as_html(text), policy, fragment=True)
-    return compare(text, policy)
-
-
-def check_revision(policy: dict[str, Any]) -> list[str]:
-    """A policy whose revision does not match its content was changed after the build."""
-    expected = policy_revision(policy)
-    if policy.get("revision") != expected:
-        return [
-            f"revision: charta.json says {policy.get('revision')}, its content gives "
-            f"{expected} (was it edited by hand?)"
-        ]
-    return []
-
-
-def check_folder(folder: Path, on: datetime.date) -> tuple[dict[str, Any] | None, list[str]]:
-    """A built or deployed site: its policy, and every way its pages and policy disagree."""
-    try:
-        policy = json.loads((folder / "charta.json").read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        return None, [f"cannot read charta.json: {error}"]
-    found = check_revision(policy)
-    for lang in (policy["lang"], *policy.get("translations", {})):
-        prefix = "" if lang == policy["lang"] else lang_folder(lang)
-        for name, kind in PAGES.items():
-            path = folder / prefix / name
-            if kind != "page" and not path.exists():
-                continue
-            try:
-                text = path.read_text("utf-8")
-            except OSError as error:
-                found.append(f"{prefix}{name}: cannot be read ({error.strerror})")
-                continue
-            local = localize(policy, lang)
-            found += [f"{prefix}{name}: {d}" for d in compare_file(kind, text, local)]
-    review_by = policy.get("review_by")
-    if review_by and datetime.date.fromisoformat(review_by) < on:
-        found.append(
-            f"the charta is stale: its review date {review_by} has passed "
-            f"(updated {policy['updated']}); look it over, set a new review_by, rebuild"
-        )
-    return policy, found

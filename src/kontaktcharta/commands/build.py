@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     """Build once; print warnings and a one-line summary."""
     from ..build import build  # here, so that other commands start without the build's imports
 
-    site, seconds = build(Path(args.config), Path(args.out), args.theme, shown=args.config)
+    site, seconds = build(Path(args.config), Path(args.out), args.theme, label=args.config)
     if not args.quiet:
         for warning in site.warnings:
             print(f"warning: {warning}", file=sys.stderr)

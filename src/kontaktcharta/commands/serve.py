@@ -28,9 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; a failed build shows in the browser and does not stop the server."""
     import asyncio
-    import gc
 
-    gc.enable()  # the other commands end soon and run without it (cli.script); a server does not
     # Here, so that the build and the other commands start without tornado and livereload.
     try:
         from ..serve import Live, ServeError, exposure_warning, serve

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compare each page with the policy; 0 when they agree, 1 with every difference."""
     from ..build import today
-    from ..verify import check_folder
+    from ..site import check_folder
 
     folder = Path(args.folder)
     policy, differences = check_folder(folder, today())

@@ -1,0 +1,117 @@
+"""Every file of a site, as one list of outputs that the build and `charta verify` both walk.
+
+A new kind of file is one module with an Output (outputs.py) and one line in OUTPUTS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from .discovery import POINTER
+from .embed import EMBED
+from .errors import ChartaError, Problem
+from .extra_pages import EXTRA_PAGES
+from .markdown_page import MARKDOWN
+from .outputs import Build, Output
+from .page import PAGE
+from .policy import FILE as POLICY_FILE
+from .policy import POLICY
+from .schema import POLICY_SCHEMA
+from .static import STATIC
+
+OUTPUTS: Final[tuple[Output, ...]] = (
+    PAGE,
+    EMBED,
+    MARKDOWN,
+    EXTRA_PAGES,
+    POLICY,
+    POLICY_SCHEMA,
+    POINTER,
+    STATIC,
+)
+"""What a build writes, in the order it is made; a later output may not replace a file of an
+earlier one."""
+
+
+def render(build: Build) -> dict[str, bytes]:
+    """Every output's files, checked against the policy; a ChartaError where they disagree."""
+    files: dict[str, bytes] = {}
+    for output in OUTPUTS:
+        for name, data in output.render(build):
+            if name in files:
+                where = str(build.project / "site_src" / "static") if output is STATIC else name
+                raise ChartaError.single(where, f"{name} would replace a file the build makes")
+            files[name] = data
+    problems = []
+    for output in OUTPUTS:
+        for difference in output.check(Memory(files), build.policy):
+            source = f"{build.theme} theme" if output.source == "theme" else output.source
+            message = difference.message
+            if difference.what:
+                message = f"{difference.what} and the policy differ: {message}"
+            problems.append(Problem(source, 0, 0, difference.file, message))
+    if problems:
+        raise ChartaError(problems)
+    return dict(sorted(files.items()))
+
+
+def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | None, list[str]]:
+    """A built or deployed site: its policy, and every way its files and policy disagree."""
+    from .policy_reader import parse, read_policy
+
+    files = Folder(folder)
+    try:
+        text = files.read(POLICY_FILE)
+    except OSError as error:
+        return None, [f"{POLICY_FILE}: cannot be read ({error.strerror})"]
+    if text is None:
+        return None, [f"{POLICY_FILE}: cannot be read (no such file)"]
+    try:
+        policy = parse(text.encode(), POLICY_FILE)
+        read_policy(policy, POLICY_FILE)
+    except ChartaError as error:
+        return None, [problem.format() for problem in error.problems]
+    found = [
+        f"{difference.file}: {difference.message}"
+        for output in OUTPUTS
+        for difference in output.check(files, policy)
+    ]
+    review_by = policy.get("review_by")
+    if review_by and datetime.date.fromisoformat(review_by) < on:
+        found.append(
+            f"the charta is stale: its review date {review_by} has passed "
+            f"(updated {policy['updated']}); look it over, set a new review_by, rebuild"
+        )
+    return policy, found
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """The files of a build not yet written."""
+
+    files: Mapping[str, bytes]
+
+    def read(self, name: str) -> str | None:
+        data = self.files.get(name)
+        return None if data is None else data.decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """The files of a built or deployed folder."""
+
+    folder: Path
+
+    def read(self, name: str) -> str | None:
+        path = self.folder / name
+        if not path.exists():
+            return None
+        try:
+            return path.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise OSError(errno.EILSEQ, "not UTF-8 text") from None
