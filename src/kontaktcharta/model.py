@@ -149,7 +149,7 @@ class Criterion:
         default=None,
     )
     platforms: tuple[str, ...] | None = key(
-        ListOf(Slug()),
+        ListOf(Slug(), min_items=1),
         "Platform ids where the criterion applies.",
         example="[xing, linkedin]",
         absent="every platform",
