@@ -70,7 +70,7 @@ def test_build_warns_before_the_review_date(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1826323200")  # 2027-11-16
     assert main(["build"]) == 0
     assert capsys.readouterr().err == (
-        "warning: charta.yaml:11:12: review_by: the review is due in 5 days (2027-11-21)\n"
+        "warning: charta.yaml:12:12: review_by: the review is due in 5 days (2027-11-21)\n"
     )
 
 
@@ -89,7 +89,7 @@ def test_failed_build_reports_every_problem_and_keeps_output(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        "charta.yaml:5:1: titel: unknown key (did you mean 'title'?)\n"
+        "charta.yaml:6:1: titel: unknown key (did you mean 'title'?)\n"
         "    titel: Meine Kontaktcharta\n"
         "    ^\n"
         f"charta.yaml:{line}:11: decline.criteria[4].id: 'Slogan' is not a slug like 'no-reason' "

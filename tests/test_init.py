@@ -12,8 +12,8 @@ from kontaktcharta.cli import main
 from kontaktcharta.commands.init import LANGUAGES, starter
 
 FILES = {
-    "de": ["charta.yaml", "site_src/pages/impressum.md"],
-    "en": ["charta.yaml", "site_src/pages/imprint.md"],
+    "de": ["charta.yaml", "charta.yaml.schema.json", "site_src/pages/impressum.md"],
+    "en": ["charta.yaml", "charta.yaml.schema.json", "site_src/pages/imprint.md"],
 }
 """What `charta init` writes, by language."""
 
@@ -53,7 +53,7 @@ def test_init_then_build_works_at_once(
         datetime.date(2026, 11, 21),
         datetime.date(2027, 11, 21),
     )
-    page = Path(FILES[lang][1]).with_suffix(".html").name
+    page = Path(FILES[lang][-1]).with_suffix(".html").name
     assert (here / "out" / page).is_file()
 
 

@@ -7,12 +7,14 @@ YAML support in VS Code, Neovim and other editors) handles fully.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 from urllib.parse import urljoin
 
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
 from .model import CHARTA, Charta
-from .policy import POLICY_KEYS
+from .outputs import Build, Difference, Files
+from .policy import POLICY_KEYS, dump
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"
 POLICY_FILE: Final = "charta.schema.json"
@@ -27,7 +29,6 @@ def charta_schema() -> dict[str, Any]:
     root = writer.object(CHARTA, None)
     return {
         "$schema": DRAFT,
-        "$id": "https://kontaktcharta.example/schema/charta.yaml.json",
         "title": "Kontaktcharta, format 1 (charta.yaml)",
         "description": Charta.__doc__ or "",
         **root,
@@ -151,12 +152,10 @@ class _Schema:
         """The definition of an object, made once; its name."""
         where = kind.part or part
         label = kind.cls.__name__.lower()
+        if where:  # the accept and the decline list, and each one's criteria
+            label = where if label == "section" else f"{where}-{label}"
         if isinstance(kind, Translated):
             label = f"translated-{label}"
-        if where and kind.cls.__name__ != "Section":
-            label = f"{where}-{label}"
-        elif where:
-            label = where
         if label not in self.definitions:
             self.definitions[label] = {}  # taken, before its keys are walked
             schema = self.object(kind, part, top=False)
@@ -213,3 +212,18 @@ def key_table() -> str:
         shown = f"`{example}`" if example else ""
         rows.append(f"| `{path}` | {name} | {need} | {shown} | {declared.doc} |")
     return "\n".join(rows) + "\n"
+
+
+class PolicySchemaFile:
+    """`charta.schema.json`, the JSON Schema of the policy beside it."""
+
+    source = "Kontaktcharta"
+
+    def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
+        yield POLICY_FILE, dump(policy_schema(build.charta.url))
+
+    def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
+        return iter(())  # a tool checks a policy by it; charta verify reads the policy itself
+
+
+POLICY_SCHEMA = PolicySchemaFile()

@@ -11,6 +11,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ..errors import ChartaError
+from ..policy import dump
+from ..schema import CHARTA_FILE, charta_schema
 
 LANGUAGES = ("de", "en")
 """The languages a starter exists in (`kontaktcharta/starter/<lang>/`)."""
@@ -65,6 +67,7 @@ def starter(lang: str, on: datetime.date) -> dict[str, str]:
         .replace("__UPDATED__", on.isoformat())
         .replace("__REVIEW_BY__", _a_year_after(on).isoformat())
     )
+    texts[CHARTA_FILE] = dump(charta_schema()).decode()  # for the editor: see its first line
     return dict(sorted(texts.items()))
 
 
