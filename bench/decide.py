@@ -1,6 +1,6 @@
 """How fast requests are decided: in-process decisions per second, and one cold `charta decide`.
 
-    python bench/decide.py [POLICY] [--requests N] [--runs N]
+    python bench/decide.py [POLICY] [--requests N] [--runs N] [--against CHECKOUT]
 
 POLICY defaults to output/charta.json (`python build.py` makes it); when it is missing, a built-in
 policy of 15 criteria is used. The requests are varied and reproducible (fixed seed): random
@@ -14,6 +14,10 @@ works (the rules that may apply on the platform and read a given fact as one CEL
 the request once; when that list fails because a rule is left open, the rules whose facts are all
 given as one list and each of the others on its own). Then the time per request is split into its
 parts, and what `decide` keeps between requests is counted.
+
+`--against CHECKOUT` (another tree, e.g. `git worktree add /tmp/old HEAD~3`) decides the same
+requests by the same policy with that tree's code too, in processes of their own taking turns
+with this tree's, and gives the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -42,8 +46,9 @@ except ImportError:  # run from a checkout without installing
 
 from cel_expr_python import cel  # noqa: E402
 
-from kontaktcharta.decide import Policy, _read, decide  # noqa: E402
-from kontaktcharta.messages import default_decline_template  # noqa: E402
+from kontaktcharta.decide import Policy, decide  # noqa: E402
+from kontaktcharta.defaults import default_decline_template  # noqa: E402
+from kontaktcharta.policy import revision  # noqa: E402
 from kontaktcharta.rules import _ARENA_USES, Result, RuleError, RuleGroup, Shape  # noqa: E402
 
 TEXTS = [
@@ -62,6 +67,7 @@ def main() -> None:
     parser.add_argument("policy", nargs="?", default=ROOT / "output" / "charta.json", type=Path)
     parser.add_argument("--requests", type=int, default=3000, help="varied requests per run")
     parser.add_argument("--runs", type=int, default=7, help="runs; the median is reported")
+    parser.add_argument("--against", type=Path, help="another checkout to decide with, in turns")
     args = parser.parse_args()
 
     if args.policy.exists():
@@ -72,15 +78,18 @@ def main() -> None:
         print(f"policy: {args.policy} not found; using the built-in sample policy")
     policy = Policy.from_json(data)
     rules = sum(c.rule is not None for c in policy.criteria.values())
-    print(f"criteria: {len(policy.criteria)}, rules (all CEL): {rules}, facts: {len(policy.facts)}")
+    facts = len(policy.charta.facts)
+    print(f"criteria: {len(policy.criteria)}, rules (all CEL): {rules}, facts: {facts}")
     requests = varied_requests(data, policy, args.requests)
     mix = Counter(decide(policy, request).decision for request in requests)
     known = statistics.mean(len(r.get("facts", {})) for r in requests)
     print(
         f"requests: {len(requests)}: "
         + ", ".join(f"{k} {mix[k]}" for k in sorted(mix))
-        + f"; {known:.1f} of {len(policy.facts)} facts known on average"
+        + f"; {known:.1f} of {facts} facts known on average"
     )
+    if args.against:
+        against(data, requests, args.against, args.runs)
 
     final = "decide: one CEL list per request"
     ways = {
@@ -148,7 +157,7 @@ def breakdown(policy: Policy, requests: list[Request], per_second: float) -> Non
     cases = []
     for request in requests:
         decision = decide(policy, request)
-        platform, values, _ = _read(policy, request)
+        platform, values, _ = policy.requests.read(request)
         cases.append((policy.plans[platform].rules, values, decision, platform))
 
     def cpu(work: Callable[[], object]) -> float:
@@ -159,7 +168,7 @@ def breakdown(policy: Policy, requests: list[Request], per_second: float) -> Non
             times.append(time.process_time() - started)
         return statistics.median(times) * 1e6 / len(cases)
 
-    read = cpu(lambda: [_read(policy, request) for request in requests])
+    read = cpu(lambda: [policy.requests.read(request) for request in requests])
     evaluate = cpu(lambda: [group.evaluate(values) for group, values, *_ in cases])
     together = [
         (shape.everything, values)
@@ -243,15 +252,17 @@ def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[Re
         if wanted.total() <= 0:
             break
         facts: dict[str, Any] = {}
-        for name, fact in policy.facts.items():
+        for fact in policy.charta.facts:
             if chance.random() < 0.75:
-                facts[name] = value(chance, fact.type, fact.values, literals)
+                facts[fact.name] = value(chance, fact.type, fact.values, literals)
         request: Request = {"facts": facts}
         platform = chance.choice(platforms)
         if platform is not None:
             request["platform"] = platform
         judgements = {
-            id_: chance.random() < 0.3 for id_ in policy.judgeable if chance.random() < 0.6
+            id_: chance.random() < 0.3
+            for id_ in policy.questions.judgements
+            if chance.random() < 0.6
         }
         if judgements:
             request["judgements"] = judgements
@@ -261,6 +272,44 @@ def varied_requests(data: dict[str, Any], policy: Policy, count: int) -> list[Re
             requests.append(request)
     chance.shuffle(requests)
     return requests
+
+
+WORKER = """
+import json, sys, time
+from kontaktcharta.decide import Policy, decide
+policy = Policy.from_json(json.loads(open(sys.argv[1], encoding="utf-8").read()))
+requests = json.loads(open(sys.argv[2], encoding="utf-8").read())
+for request in requests:  # what decide keeps is worked out before the runs, as in main()
+    decide(policy, request)
+for _ in range(int(sys.argv[3])):
+    started = time.process_time()
+    for request in requests:
+        decide(policy, request)
+    print(len(requests) / max(time.process_time() - started, 1e-9), flush=True)
+"""
+"""Decides the requests by the policy with the tree on PYTHONPATH, printing decisions per second
+of CPU time per run: only what every tree has (`Policy.from_json`, `decide`)."""
+
+
+def against(data: dict[str, Any], requests: list[Request], other: Path, runs: int) -> None:
+    """This tree and another deciding the same requests, in processes taking turns."""
+    trees = {"this tree": ROOT, f"against {other}": other}
+    found: dict[str, list[float]] = {label: [] for label in trees}
+    with tempfile.TemporaryDirectory() as folder:
+        policy_file, requests_file = Path(folder, "charta.json"), Path(folder, "requests.json")
+        policy_file.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        requests_file.write_text(json.dumps(requests, ensure_ascii=False), "utf-8")
+        for _ in range(runs):
+            for label, tree in trees.items():
+                command = [sys.executable, "-c", WORKER, str(policy_file), str(requests_file), "3"]
+                env = {"PYTHONPATH": str(tree / "src")}
+                done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+                found[label].append(statistics.median(map(float, done.stdout.split())))
+    ours, theirs = (statistics.median(found[label]) for label in trees)
+    print(f"decisions per second of CPU time, side by side, median of {runs} turns:")
+    for label in trees:
+        print(f"  {label:40} {statistics.median(found[label]):9,.0f}/s")
+    print(f"  ratio (this tree / the other)            {ours / theirs:9.2f}")
 
 
 def value(chance: random.Random, kind: str, values: Any, literals: dict[str, list[Any]]) -> Any:
@@ -316,12 +365,17 @@ def sample_policy() -> dict[str, Any]:
         return {"name": name, "type": kind, "question": f"{name}?", **given}
 
     relationships = ["customer", "partner", "prospect", "colleague", "none"]
-    return {
+    policy: dict[str, Any] = {
         "charta": 1,
         "lang": "de",
         "title": "Kontaktcharta",
         "owner": {"name": "Erika Musterfrau"},
         "url": "https://erika.example/kontaktcharta/",
+        "updated": "2026-11-21",
+        "review_by": None,
+        "based_on": None,
+        "revision": "",
+        "intro": None,
         "platforms": [
             {"id": "xing", "name": "XING", "use": "business", "message_limit": 1000},
             {"id": "linkedin", "name": "LinkedIn", "use": "business"},
@@ -412,9 +466,13 @@ def sample_policy() -> dict[str, Any]:
                 {"text": "Mir schreiben", "html": "…"},
             ],
         },
+        "goal": None,
         "messages": {"decline": default_decline_template("de")},
         "examples": [],
+        "translations": {},
     }
+    policy["revision"] = revision(policy)
+    return policy
 
 
 if __name__ == "__main__":

@@ -14,15 +14,16 @@ import datetime
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, Protocol, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, dataclass_transform
 from urllib.parse import urlsplit
 
-import yaml
 from markupsafe import Markup
 
-from . import markdown
 from .lang import TAG
-from .markdown import Text as Rendered
+from .text import Text as Rendered
+
+if TYPE_CHECKING:
+    import yaml
 
 SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -120,6 +121,8 @@ class Markdown(Kind):
         self.expected = "a text (Markdown)" if block else "a text (inline Markdown)"
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> Rendered | None:
+        from . import markdown  # only the YAML reader renders Markdown
+
         source = _text(node, path, reader, self.expected)
         if source is None:
             return None
@@ -709,6 +712,8 @@ def scalar(node: yaml.ScalarNode) -> bool | int | float | str | None:
 
 def describe(node: yaml.Node) -> str:
     """A node as a message names what was found: `a list`, `the number 5`, `the text 'x'`."""
+    import yaml  # loaded already: only the YAML reader has nodes
+
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -11,25 +10,12 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .text import Text
+
 SAFE_SCHEMES = ("http", "https", "mailto")
 _PLAIN_INLINE = re.compile(r"[^\x00-\x1f\x7f\\`*_\[\]!<>&]*")
 """Text that no inline rule of CommonMark acts on (no emphasis, code, link, escape, entity,
 HTML or line break): it renders as itself, escaped."""
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A Markdown text with its rendered forms; shown by Jinja as its HTML."""
-
-    source: str
-    """The Markdown as written in `charta.yaml`; empty where read from `charta.json`."""
-    html: Markup
-    """The HTML fragment the page shows (inline or block, as the key is)."""
-    plain: str
-    """The same text without markup, for the JSON `text` and for messages."""
-
-    def __html__(self) -> str:
-        return str(self.html)
 
 
 class UnsafeLink(ValueError):

@@ -40,7 +40,7 @@ from .keys import (
     declared,
     key,
 )
-from .markdown import Text
+from .text import Text
 
 Use = Literal["business", "private", "mixed"]
 FactType = Literal["bool", "int", "double", "string"]

@@ -71,6 +71,14 @@ POLICY_KEYS: Final[dict[type, tuple[tuple[str, str, Key], ...]]] = {
 """The keys only the policy has, by the class they belong to: each after the key it follows."""
 
 
+def presence(declared: Key, top: bool) -> str:
+    """How charta.json has a key: `required` (always, with a value), `nullable` (always, null
+    where the charta gives none: the top level) or `optional` (only where the charta gives it)."""
+    if declared.required or declared.written is not None or declared.default is not None:
+        return "required"
+    return "nullable" if top else "optional"
+
+
 def render_policy(charta: Charta) -> dict[str, Any]:
     """Everything the page says and a tool needs, in every language, with its `revision`."""
     policy = content(charta)

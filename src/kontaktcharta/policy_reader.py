@@ -19,7 +19,7 @@ from .errors import ChartaError, Problems
 from .keys import Key, ListOf, MapOf, Markdown, Nested, Translated, Translations, closest, show
 from .lang import TAG, folder
 from .model import CHARTA, Charta, link
-from .policy import POLICY_KEYS
+from .policy import POLICY_KEYS, presence
 
 MAX_BYTES: Final = 4 * 1024 * 1024
 """The largest policy read: four times the largest charta.yaml, as its JSON carries HTML too."""
@@ -200,18 +200,13 @@ class _Reader:
             text = kind.read_pair(value, path, self.problems)
             return _BAD if text is None else text
         if name not in value:
-            if (
-                declared.required
-                or top
-                or declared.written is not None
-                or declared.default is not None
-            ):
+            if presence(declared, top) != "optional":
                 self.problems.at(where, f"required key is missing (expected {kind.json_type})")
                 return _BAD
             return None
         given = value[name]
         if given is None:
-            if top and not declared.required:
+            if presence(declared, top) == "nullable":
                 return None
             self.problems.at(where, f"expected {kind.json_type}, got null")
             return _BAD

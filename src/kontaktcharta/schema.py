@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
 from .model import CHARTA, Charta
 from .outputs import Build, Difference, Files
-from .policy import POLICY_KEYS, dump
+from .policy import POLICY_KEYS, dump, presence
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"
 POLICY_FILE: Final = "charta.schema.json"
@@ -91,7 +91,7 @@ class _Schema:
                     required.append(pair)
             else:
                 properties[name] = self.key(declared, where, top)
-                if declared.required or (self.policy and self._written(declared, top)):
+                if declared.required or (self.policy and presence(declared, top) != "optional"):
                     required.append(name)
             if self.policy and name in extra:
                 added, key = extra[name]
@@ -104,20 +104,10 @@ class _Schema:
             "properties": properties,
         }
 
-    def _written(self, declared: Key, top: bool) -> bool:
-        """Whether the policy always has the key: at the top level, or given a value anyway."""
-        return top or declared.written is not None or not _absent_is_none(declared)
-
     def key(self, declared: Key, part: str | None, top: bool) -> dict[str, Any]:
         """A key's schema with its documentation."""
         schema = self.kind(declared.kind, part)
-        if (
-            self.policy
-            and top
-            and not declared.required
-            and _absent_is_none(declared)
-            and declared.written is None
-        ):
+        if self.policy and presence(declared, top) == "nullable":
             schema = {"anyOf": [schema, {"type": "null"}]}
         described: dict[str, Any] = {
             "description": declared.doc,
@@ -174,12 +164,6 @@ _PAIR: Final = {
     "text": {"type": "string", "description": "As plain text."},
     "html": {"type": "string", "description": "The exact HTML fragment the page shows."},
 }
-
-
-def _absent_is_none(declared: Key) -> bool:
-    """Whether the model leaves the key out as None (else it has a value of its own: empty
-    lists, `any`, false)."""
-    return not declared.required and declared.default is None
 
 
 def _example(example: str) -> Any:
