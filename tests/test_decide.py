@@ -1012,3 +1012,55 @@ def test_rules_left_open_beside_decided_ones_and_a_failing_one() -> None:
     x, w, z = evaluated(group, {"met": True, "n": 0})
     assert (x, z) == (True, None)
     assert str(w) == "the rule of criterion 'w' failed: divide by zero"
+
+
+def _unfit(change: str) -> dict[str, Any]:
+    """The test policy with one thing that does not fit its schema or its rules."""
+    data = policy_data()
+    if change == "limit as text":
+        data["platforms"][0]["message_limit"] = "5"
+    elif change == "alternative as number":
+        data["declined"]["alternatives"] = [7]
+    elif change == "id on both sides":
+        data["decline"]["criteria"][2]["id"] = "met"
+        data["decline"]["criteria"][2]["link"] = f"{URL}#decline-met"
+    elif change == "two otherwise":
+        data["decline"]["criteria"][2] |= {"otherwise": True}
+    elif change == "otherwise with when":
+        data["decline"]["criteria"][3]["when"] = "met"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ("limit as text", 'platforms[0].message_limit: expected an int, got "5"'),
+        ("alternative as number", "declined.alternatives[0]: expected an object, got 7"),
+        (
+            "id on both sides",
+            "decline.criteria[2].id: duplicate id 'met' (first at accept.criteria[0]; "
+            "ids are unique in the whole charta)",
+        ),
+        (
+            "two otherwise",
+            "decline.criteria[3].otherwise: a second otherwise criterion (the first is "
+            "decline.criteria[2]; at most one)",
+        ),
+        (
+            "otherwise with when",
+            "decline.criteria[3].when: an otherwise criterion takes no when (it holds when no "
+            "accept criterion does)",
+        ),
+    ],
+)
+def test_decide_refuses_a_policy_that_does_not_fit_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: str, error: str
+) -> None:
+    from kontaktcharta.cli import main
+
+    policy = tmp_path / "charta.json"
+    policy.write_text(json.dumps(_unfit(change)), "utf-8")
+    request = tmp_path / "request.json"
+    request.write_text('{"facts": {"met": true}}', "utf-8")
+    assert main(["decide", str(request), "--policy", str(policy)]) == 1
+    assert capsys.readouterr() == ("", f"charta: error: {policy}: {error}\n")

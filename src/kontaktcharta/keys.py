@@ -563,17 +563,16 @@ def _translated(declared: Key, part: str | None) -> Key | None:
 class Translations(MapOf):
     """The charta in more languages, by language tag: a translation of the whole charta.
 
-    Declared on the charta itself, so its item is made when first needed."""
+    Declared on the charta itself, which is not made yet: `root` gives it when first needed."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Callable[[], Nested]) -> None:
+        self.root = root
         self.name_field = None
         self.names = f"^{TAG.pattern}$"
 
     @property
     def item(self) -> Kind:
-        from .model import CHARTA
-
-        return Translated(CHARTA)
+        return Translated(self.root())
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 import functools
 from collections.abc import Mapping
-from typing import Literal
+from typing import Final, Literal
 from urllib.parse import urljoin
 
 from .defaults import default_decline_template
@@ -364,7 +364,7 @@ class Charta:
         absent="none",
     )
     translations: tuple[Charta, ...] = key(
-        Translations(),
+        Translations(lambda: Nested(Charta)),
         "The charta in more languages, by language tag; each is a page of its own (`/en/`) "
         "and a part of `charta.json`.",
         default=(),
@@ -393,7 +393,7 @@ def _base(url: str) -> str:
     return urljoin(url, "#x")[:-2]
 
 
-CHARTA = Nested(Charta)
+CHARTA: Final = Nested(Charta)
 """The whole charta as its declaration reads it: where every walk over the format starts."""
 
 __all__ = [

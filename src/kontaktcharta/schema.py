@@ -12,11 +12,13 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
+from .lang import TAG
 from .model import CHARTA, Charta
 from .outputs import Build, Difference, Files
 from .policy import POLICY_KEYS, dump, presence
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"
+TAG_PATTERN: Final = f"^{TAG.pattern}$"
 POLICY_FILE: Final = "charta.schema.json"
 """The policy's schema beside `charta.json` in the output."""
 CHARTA_FILE: Final = "charta.yaml.schema.json"
@@ -46,7 +48,7 @@ def policy_schema(url: str | None = None) -> dict[str, Any]:
         "type": "object",
         "description": "The same policy in more languages, by language tag; each has every key "
         "but revision and translations.",
-        "propertyNames": {"pattern": Translations().names},
+        "propertyNames": {"pattern": TAG_PATTERN},
         "additionalProperties": {"$ref": "#/definitions/translation"},
     }
     root["required"].append("translations")
