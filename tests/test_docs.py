@@ -51,3 +51,18 @@ def test_every_key_of_the_example_is_in_the_reference() -> None:
         if path.startswith(("examples[].request.facts.", "examples[].request.judgements.")):
             continue  # request facts and judgements are named by the charta itself
         assert any(d.fullmatch(path) for d in documented), path
+
+
+def test_every_link_of_the_docs_finds_its_file() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    pages += sorted((ROOT / "themes").glob("*/README.md"))
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text("utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (page.parent / target).exists(), f"{page.relative_to(ROOT)}: {target}"
+
+
+def test_the_docs_name_no_contract_outside_the_repository() -> None:
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "src").rglob("*.py")]:
+        assert "FORMAT.md" not in path.read_text("utf-8"), path
