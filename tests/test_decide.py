@@ -22,6 +22,7 @@ from kontaktcharta.decide import Policy, RequestError, decide
 from kontaktcharta.errors import ChartaError
 from kontaktcharta.messages import MessageTooLong
 from kontaktcharta.rules import Result, RuleError, RuleGroup, Rules, check_rule
+from policies import whole_policy
 
 URL = "https://erika.example/kontaktcharta/"
 
@@ -54,23 +55,14 @@ def policy_data(match: str = "any", otherwise: bool = True) -> dict[str, Any]:
         decline.append(
             criterion("decline", "no-reason", "kein Grund oben zutrifft", otherwise=True)
         )
-    return {
-        "charta": 1,
-        "lang": "de",
-        "title": "Kontaktcharta",
-        "owner": {"name": "Erika Musterfrau"},
-        "url": URL,
-        "updated": "2026-11-21",
-        "review_by": None,
-        "based_on": None,
-        "revision": "sha256:" + "0" * 64,
-        "intro": None,
-        "platforms": [
+    return whole_policy(
+        url=URL,
+        platforms=[
             {"id": "xing", "name": "XING", "use": "business"},
             {"id": "linkedin", "name": "LinkedIn", "use": "business"},
             {"id": "facebook", "name": "Facebook", "use": "private"},
         ],
-        "facts": [
+        facts=[
             {"name": "met", "type": "bool", "question": "Sind wir uns begegnet?"},
             {"name": "mutual_contacts", "type": "int", "question": "Wie viele gemeinsame?"},
             {
@@ -82,7 +74,7 @@ def policy_data(match: str = "any", otherwise: bool = True) -> dict[str, Any]:
             {"name": "invitation_text", "type": "string", "question": "Was steht darin?"},
             {"name": "score", "type": "double", "question": "Wie gut passt es?"},
         ],
-        "accept": {
+        accept={
             "title": "Ich nehme gern an",
             "match": match,
             "criteria": [
@@ -103,18 +95,9 @@ def policy_data(match: str = "any", otherwise: bool = True) -> dict[str, Any]:
                 criterion("accept", "interest", "bei gemeinsamen Interessen"),
             ],
         },
-        "decline": {"title": "Ich lehne ab, wenn", "criteria": decline},
-        "goal": None,
-        "declined": {
-            "title": "Abgelehnt - was jetzt?",
-            "text": "Nehmen Sie es nicht persönlich.",
-            "html": "<p>Nehmen Sie es nicht persönlich.</p>",
-            "alternatives": [],
-        },
-        "messages": {"decline": "Hallo {name}, nein: {reasons} {url}"},
-        "examples": [],
-        "translations": {},
-    }
+        decline={"title": "Ich lehne ab, wenn", "criteria": decline},
+        messages={"decline": "Hallo {name}, nein: {reasons} {url}"},
+    )
 
 
 POLICY = Policy.from_json(policy_data())

@@ -13,6 +13,7 @@ from kontaktcharta.errors import ChartaError
 from kontaktcharta.messages import MessageTooLong, check_template
 from kontaktcharta.model import Messages
 from kontaktcharta.policy_reader import read_policy
+from policies import whole_policy
 
 URL = "https://erika.example/kontaktcharta/"
 
@@ -33,20 +34,11 @@ def policy_data(
     platform: dict[str, Any] = {"id": "xing", "name": "XING", "use": "business"}
     if limit is not None:
         platform["message_limit"] = limit
-    return {
-        "charta": 1,
-        "lang": lang,
-        "title": "Kontaktcharta",
-        "owner": {"name": "Erika Musterfrau"},
-        "url": url,
-        "updated": "2026-11-21",
-        "review_by": None,
-        "based_on": None,
-        "revision": "sha256:" + "0" * 64,
-        "intro": None,
-        "platforms": [platform, {"id": "linkedin", "name": "LinkedIn", "use": "business"}],
-        "facts": [],
-        "accept": {
+    return whole_policy(
+        lang=lang,
+        url=url,
+        platforms=[platform, {"id": "linkedin", "name": "LinkedIn", "use": "business"}],
+        accept={
             "title": "Gern",
             "match": "any",
             "criteria": [
@@ -58,7 +50,7 @@ def policy_data(
                 }
             ],
         },
-        "decline": {
+        decline={
             "title": "Ich lehne ab, wenn",
             "criteria": [
                 criterion(
@@ -74,7 +66,7 @@ def policy_data(
                 criterion("no-reason", "kein Grund oben zutrifft", otherwise=True),
             ],
         },
-        "declined": {
+        declined={
             "title": "Abgelehnt - was jetzt?",
             "text": "Nicht persönlich nehmen.",
             "html": "<p>Nicht persönlich nehmen.</p>",
@@ -85,11 +77,8 @@ def policy_data(
             if alternatives
             else [],
         },
-        "goal": None,
-        "messages": {"decline": template or default_decline_template(lang)},
-        "examples": [],
-        "translations": {},
-    }
+        messages={"decline": template or default_decline_template(lang)},
+    )
 
 
 def message(

@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from kontaktcharta.decide import Policy, decide
 from kontaktcharta.messages import MessageTooLong
-from kontaktcharta.policy import render_policy, revision
+from kontaktcharta.policy import render_policy
 from kontaktcharta.policy_reader import read_policy
 from kontaktcharta.reference import Reference
 from kontaktcharta.request import RequestError
 from kontaktcharta.rules import RuleError
+from policies import whole_policy
 
 URL = "https://erika.example/charta/"
 PLATFORMS = ["xing", "linkedin", "facebook"]
@@ -113,18 +114,10 @@ def policies(draw: st.DrawFn) -> dict[str, Any]:
     platforms = PLATFORMS[: draw(st.integers(0, 3))]
     limit = draw(st.sampled_from([None, None, 150, 400]))
     ids: list[str] = []
-    policy: dict[str, Any] = {
-        "charta": 1,
-        "lang": draw(st.sampled_from(["de", "en"])),
-        "title": "Kontaktcharta",
-        "owner": {"name": "Erika Musterfrau"},
-        "url": URL,
-        "updated": "2026-11-21",
-        "review_by": None,
-        "based_on": None,
-        "revision": "",
-        "intro": None,
-        "platforms": [
+    return whole_policy(
+        lang=draw(st.sampled_from(["de", "en"])),
+        url=URL,
+        platforms=[
             {
                 "id": p,
                 "name": p.title(),
@@ -133,35 +126,30 @@ def policies(draw: st.DrawFn) -> dict[str, Any]:
             }
             for p in platforms
         ],
-        "facts": declared,
-        "accept": {
+        facts=declared,
+        accept={
             "title": "Gern",
             "match": draw(st.sampled_from(["any", "all"])),
             "criteria": draw(criteria("accept", ids, declared, platforms)),
         },
-        "decline": {
+        decline={
             "title": "Nein, wenn",
             "criteria": draw(criteria("decline", ids, declared, platforms)),
         },
-        "goal": None,
-        "declined": {
+        declined={
             "title": "Abgelehnt",
             "text": "Nicht persönlich nehmen.",
             "html": "<p>Nicht persönlich nehmen.</p>",
             "alternatives": [{"text": "Folgen", "html": "Folgen", "url": "https://xing.example/e"}],
         },
-        "messages": {
+        messages={
             "decline": draw(
                 st.sampled_from(
                     ["Hallo {name}: {reasons} {url}", "{reasons}\n\n{alternatives}\n{url}"]
                 )
             )
         },
-        "examples": [],
-        "translations": {},
-    }
-    policy["revision"] = revision(policy)
-    return policy
+    )
 
 
 @st.composite
