@@ -202,7 +202,7 @@ def outcome(decide_it: Callable[[], Any]) -> tuple[str, Any]:
 
 
 SETTINGS = settings(
-    max_examples=400,
+    max_examples=600,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -222,3 +222,32 @@ def test_the_compiled_decider_decides_as_the_reference(data: st.DataObject) -> N
         name = data.draw(names)
         expected = outcome(lambda r=request, n=name: plain.decide(r, n))
         assert outcome(lambda r=request, n=name: decide(compiled, r, n)) == expected, request
+
+
+def test_all_of_bound_criteria_that_hold_still_ask_for_the_platform() -> None:
+    """Under `match: all` every accept criterion bound to a platform holds, but without a
+    platform none surely applies: the platform is asked for, by both deciders."""
+    accept = [
+        {
+            "id": f"c{i}",
+            "text": f"k{i}",
+            "html": f"k{i}",
+            "link": f"{URL}#accept-c{i}",
+            "when": "f0",
+            "platforms": ["xing"],
+        }
+        for i in range(2)
+    ]
+    decline = [{"id": "d", "text": "d", "html": "d", "link": f"{URL}#decline-d", "when": "!f0"}]
+    policy = whole_policy(
+        url=URL,
+        platforms=[{"id": p, "name": p, "use": "business"} for p in ("xing", "linkedin")],
+        facts=[{"name": "f0", "type": "bool", "question": "f0?"}],
+        accept={"title": "Gern", "match": "all", "criteria": accept},
+        decline={"title": "Nein", "criteria": decline},
+    )
+    charta = read_policy(policy)
+    request = {"facts": {"f0": True}}
+    expected = Reference(charta).decide(request).to_json()
+    assert decide(Policy.of(charta), request).to_json() == expected
+    assert [q["name"] for q in expected["questions"]] == ["platform"]
