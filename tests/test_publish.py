@@ -210,10 +210,10 @@ def test_a_broken_embed_override_fails_the_build(
     (project / "site_src" / "templates" / "embed.html").write_text(
         template.replace("<h3>{{ section.title }}</h3>", "<h3>{{ section.title | upper }}</h3>")
         .replace(  # a criterion bound to platforms ends in a full stop the policy lacks
-            "{{ criterion(section, c) -}}",
-            '{% if c.platforms %}<li id="{{ section.name }}-{{ c.id }}" '
-            'data-criterion="{{ c.id }}">{{ c.text }}.</li>\n'
-            "{% else %}{{ criterion(section, c) -}}{% endif %}",
+            "{{ criteria_items(section) -}}",
+            '{% for c in section.criteria %}<li id="{{ section.name }}-{{ c.id }}" '
+            'data-criterion="{{ c.id }}">{{ c.text }}{{ "." if c.platforms }}</li>\n'
+            "{% endfor %}",
         )
         .replace("<h2", "<style>p { color: red }</style>\n<h2"),
         "utf-8",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from .lang import folder
 from .model import Charta
-from .outputs import Build, Difference, Files
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 from .page import POLICY_HREF
 from .policy import dump
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import Markup
@@ -14,7 +14,10 @@ from markupsafe import Markup
 from .errors import ChartaError, Problem
 from .keys import SLUG
 from .markdown import UnsafeLink, render_block
-from .outputs import Build, Difference, Files
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 
 _H1 = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")

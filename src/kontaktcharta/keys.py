@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import math
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, dataclass_transform
 from urllib.parse import urlsplit
@@ -22,27 +24,26 @@ from markupsafe import Markup
 from .lang import TAG
 from .text import Text as Rendered
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: no cost at run time
     import yaml
+
+    class Problems(Protocol):
+        """Where a kind reports what is wrong with a value (see errors.Problems)."""
+
+        def at(self, path: str, message: str, column: int = 0) -> None:
+            """Record a problem at a key path."""
+
+    class Reader(Protocol):
+        """What a kind needs from the YAML reader (load.Reader)."""
+
+        def wrong(self, node: yaml.Node, path: str, message: str) -> None:
+            """Record a problem at a node."""
+
 
 SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 YAML_TAG: Final = "tag:yaml.org,2002:"
 _NOT_SPACE: Final = r"\S"
-
-
-class Problems(Protocol):
-    """Where a kind reports what is wrong with a value (see errors.Problems)."""
-
-    def at(self, path: str, message: str, column: int = 0) -> None:
-        """Record a problem at a key path."""
-
-
-class Reader(Protocol):
-    """What a kind needs from the YAML reader (load.Reader)."""
-
-    def wrong(self, node: yaml.Node, path: str, message: str) -> None:
-        """Record a problem at a node."""
 
 
 class Kind:
@@ -121,16 +122,18 @@ class Markdown(Kind):
         self.expected = "a text (Markdown)" if block else "a text (inline Markdown)"
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> Rendered | None:
-        from . import markdown  # only the YAML reader renders Markdown
-
+        markdown = _markdown()
         source = _text(node, path, reader, self.expected)
         if source is None:
             return None
         try:
-            return markdown.render_block(source) if self.block else markdown.render_inline(source)
+            rendered: Rendered = (
+                markdown.render_block(source) if self.block else markdown.render_inline(source)
+            )
         except markdown.UnsafeLink as error:
             reader.wrong(node, path, str(error))
             return None
+        return rendered
 
     def read_json(self, value: Any, path: str, problems: Problems) -> Rendered | None:
         if not isinstance(value, dict):
@@ -169,6 +172,15 @@ class Markdown(Kind):
             "additionalProperties": False,
             "properties": PAIR,
         }
+
+
+@functools.cache
+def _markdown() -> types.ModuleType:
+    """The Markdown renderer, imported when the YAML reader first needs it (a policy is read
+    without it)."""
+    from . import markdown
+
+    return markdown
 
 
 PAIR: Final = {

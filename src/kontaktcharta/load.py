@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
@@ -19,6 +19,15 @@ from .keys import Kind, ListOf, MapOf, Nested, closest
 from .keys import describe as _describe
 from .model import CHARTA, Charta
 from .yamlfile import alias_error, compose, has_alias, read_text
+
+if TYPE_CHECKING:  # a type only: no cost at run time
+
+    class Mark(Protocol):
+        """A position as the YAML parser gives it, counted from 0."""
+
+        line: int
+        column: int
+
 
 _NULL = "tag:yaml.org,2002:null"
 
@@ -61,13 +70,6 @@ def load_charta(path: Path, label: str | None = None) -> Charta:
 
 class _Alias(Exception):
     """The reader met a node for the second time: the file uses an alias."""
-
-
-class Mark(Protocol):
-    """A position as the YAML parser gives it, counted from 0."""
-
-    line: int
-    column: int
 
 
 class Places(Mapping[str, Place]):

@@ -8,43 +8,64 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup
 
 from .lang import folder
 from .model import Charta
 
+if TYPE_CHECKING:  # what the outputs are given, as types only: no cost at run time
 
-class Page(Protocol):
-    """An extra page (extra_pages.Page)."""
+    class Page(Protocol):
+        """An extra page (extra_pages.Page)."""
 
-    @property
-    def title(self) -> str:
-        """The page's heading."""
+        @property
+        def title(self) -> str:
+            """The page's heading."""
 
-    @property
-    def html(self) -> Markup:
-        """Its body."""
+        @property
+        def html(self) -> Markup:
+            """Its body."""
 
-    @property
-    def href(self) -> str:
-        """Its address beside the charta page."""
+        @property
+        def href(self) -> str:
+            """Its address beside the charta page."""
 
+    class Renderer(Protocol):
+        """Renders the theme's pages (page.Renderer)."""
 
-class Renderer(Protocol):
-    """Renders the theme's pages (page.Renderer)."""
+        def page(
+            self, charta: Charta, revision: str, pages: Sequence[Page], languages: Sequence[str]
+        ) -> str:
+            """One language's charta page."""
 
-    def page(
-        self, charta: Charta, revision: str, pages: Sequence[Page], languages: Sequence[str]
-    ) -> str:
-        """One language's charta page."""
+        def extra_page(
+            self, charta: Charta, revision: str, pages: Sequence[Page], page: Page
+        ) -> str:
+            """One extra page."""
 
-    def extra_page(self, charta: Charta, revision: str, pages: Sequence[Page], page: Page) -> str:
-        """One extra page."""
+        def embed(self, charta: Charta, revision: str) -> str:
+            """One language's embed fragment."""
 
-    def embed(self, charta: Charta, revision: str) -> str:
-        """One language's embed fragment."""
+    class Files(Protocol):
+        """The files of a site, built in memory or in a folder."""
+
+        def read(self, name: str) -> str | None:
+            """A file's text, or None where there is no such file; OSError if unreadable."""
+
+    class Output(Protocol):
+        """One kind of file the build writes."""
+
+        @property
+        def source(self) -> str:
+            """Who makes it, for a build that fails: `theme`, or `Kontaktcharta`."""
+
+        def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
+            """Its files by path below the output folder."""
+
+        def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
+            """How its files, where the site has them, differ from the policy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +106,6 @@ class Build:
             yield folder(translated.lang), translated
 
 
-class Files(Protocol):
-    """The files of a site, built in memory or in a folder."""
-
-    def read(self, name: str) -> str | None:
-        """A file's text, or None where there is no such file; OSError where it is unreadable."""
-
-
 @dataclass(frozen=True, slots=True)
 class Difference:
     """A way a file and the policy disagree."""
@@ -102,20 +116,6 @@ class Difference:
     """What differs."""
     what: str = ""
     """What the file is (`the page`), where the difference is one of its content."""
-
-
-class Output(Protocol):
-    """One kind of file the build writes."""
-
-    @property
-    def source(self) -> str:
-        """Who makes it, for a build that fails: `theme`, or `Kontaktcharta`."""
-
-    def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
-        """Its files by path below the output folder."""
-
-    def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
-        """How its files, where the site has them, differ from the policy."""
 
 
 @dataclass(frozen=True, slots=True)

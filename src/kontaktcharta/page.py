@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import jinja2
@@ -24,10 +24,13 @@ from .errors import ChartaError, Problem
 from .lang import folder as lang_folder
 from .lang import primary
 from .model import Charta
-from .outputs import LanguageFile, Page
+from .outputs import LanguageFile
 from .themes import Theme
 from .verify import compare
 from .yamlfile import FAST_LOADER
+
+if TYPE_CHECKING:
+    from .outputs import Page
 
 POLICY_HREF = "charta.json"
 DESCRIPTION_LIMIT = 160

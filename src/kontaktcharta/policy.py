@@ -14,13 +14,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Pattern, PlainText, Translations
 from .model import CHARTA, Charta, Criterion, link
-from .outputs import Build, Difference, Files
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 
 REVISION: Final = re.compile(r"sha256:[0-9a-f]{64}")
 

@@ -8,13 +8,16 @@ YAML support in VS Code, Neovim and other editors) handles fully.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin
 
 from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
 from .lang import TAG
 from .model import CHARTA, Charta
-from .outputs import Build, Difference, Files
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 from .policy import POLICY_KEYS, dump, presence
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"

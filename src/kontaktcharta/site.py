@@ -10,19 +10,22 @@ import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .discovery import POINTER
 from .embed import EMBED
 from .errors import ChartaError, Problem
 from .extra_pages import EXTRA_PAGES
 from .markdown_page import MARKDOWN
-from .outputs import Build, Output
+from .outputs import Build
 from .page import PAGE
 from .policy import FILE as POLICY_FILE
 from .policy import POLICY
 from .schema import POLICY_SCHEMA
 from .static import STATIC
+
+if TYPE_CHECKING:
+    from .outputs import Output
 
 OUTPUTS: Final[tuple[Output, ...]] = (
     PAGE,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .outputs import Build, Difference, Files
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 
 
 class StaticFiles:
