@@ -104,7 +104,7 @@ class Cel(PlainText):
     name, expected, json_type = "CEL expression", "a CEL expression", "a CEL expression (a string)"
 
 
-class Template(PlainText):
+class MessageTemplate(PlainText):
     """A message template with placeholders (checked by check.py)."""
 
     name, expected = "message template", "a message template"

@@ -29,11 +29,11 @@ from .keys import (
     ListOf,
     MapOf,
     Markdown,
+    MessageTemplate,
     Nested,
     PlainText,
     Scalar,
     Slug,
-    Template,
     Translations,
     Url,
     Version,
@@ -254,7 +254,7 @@ class Messages:
     """Templates for replies."""
 
     decline: str | None = key(
-        Template(),
+        MessageTemplate(),
         "Decline message with `{name}`, `{reasons}`, `{url}`, `{alternatives}`.",
         example="Guten Tag {name}, … {reasons} … {url}",
         absent="a built-in template in German or English",

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import Problems
-from .keys import Key, ListOf, MapOf, Nested, Template, Translated
+from .keys import Key, ListOf, MapOf, MessageTemplate, Nested, Translated
 from .lang import TAG, folder
 from .messages import check_template
 from .model import CHARTA, Charta
@@ -95,7 +95,7 @@ class _Translation:
                 self.problem(where, f"missing translation of {where}")
             return None
         value = given[name]
-        if isinstance(declared.kind, Template) and (problem := check_template(value)):
+        if isinstance(declared.kind, MessageTemplate) and (problem := check_template(value)):
             self.problem(where, problem)
         return value
 
