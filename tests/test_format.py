@@ -339,3 +339,14 @@ def test_every_key_of_another_type_is_refused_at_its_path(policy: dict[str, Any]
         paths = [problem.path for problem in refused.value.problems]
         assert json_path(place) in paths, (json_path(place), paths)
     assert len(seen) > 45
+
+
+def test_a_translation_needs_what_holds_a_required_text_and_nothing_else() -> None:
+    required = {path: key.required for path, key, _ in walk(CHARTA)}
+    root = "translations.<name>."
+    assert required[root + "title"] and required[root + "accept"]
+    assert required[root + "accept.criteria"] and required[root + "accept.criteria.<name>.text"]
+    assert not required[root + "accept.criteria.<name>.reason"]
+    assert required[root + "declined"] and not required[root + "declined.alternatives"]
+    assert not required[root + "based_on"] and required[root + "based_on.text"]
+    assert root + "owner" not in required, "the owner has no text to translate"

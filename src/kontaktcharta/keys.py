@@ -569,7 +569,11 @@ def _translated(declared: Key, part: str | None) -> Key | None:
             inner, doc = ListOf(inner), "Each entry's texts, in the same order."
     elif isinstance(kind, MapOf):
         inner = MapOf(inner, names=kind.names)
-    return dataclasses.replace(declared, kind=inner, doc=doc, example="", translated=False)
+    # Required where a translation must give something in it: a required text, somewhere below.
+    required = declared.required and any(k.required for k in texts.keys(part).values())
+    return dataclasses.replace(
+        declared, kind=inner, doc=doc, example="", translated=False, required=required
+    )
 
 
 class Translations(MapOf):
