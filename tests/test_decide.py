@@ -292,14 +292,18 @@ def test_questions_carry_the_texts_a_person_answers() -> None:
     ]
 
 
-def test_a_decision_as_json_has_exactly_four_keys() -> None:
+def test_a_decision_as_json_has_exactly_its_six_keys_in_order() -> None:
     request = {"platform": "xing", "facts": {"met": True}, "judgements": {"rude": True}}
-    assert decide(POLICY, request, "Max").to_json() == {
+    decision = decide(POLICY, request, "Max").to_json()
+    assert decision == {
         "decision": "decline",
         "reasons": ["rude"],
+        "unmet": [],
         "questions": [],
+        "reply": True,
         "message": f"Hallo Max, nein: die Anfrage unhöflich ist {URL}#decline-rude",
     }
+    assert list(decision) == ["decision", "reasons", "unmet", "questions", "reply", "message"]
 
 
 def test_an_accept_has_no_message() -> None:
@@ -715,7 +719,9 @@ def test_decide_prints_the_decision_as_json(
     assert run(decide_command, [str(request), "--policy", str(policy_file), "--json"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out) == decide(POLICY, {"platform": "xing", "facts": {"met": True}}).to_json()
-    assert out.startswith('{\n  "decision": "review",\n  "reasons": [],\n  "questions": [\n')
+    assert out.startswith(
+        '{\n  "decision": "review",\n  "reasons": [],\n  "unmet": [],\n  "questions": [\n'
+    )
 
 
 def test_decide_prints_a_decline_for_a_reader(
@@ -767,10 +773,15 @@ def test_reply_prints_the_message_and_names_valid_ids(
     assert capsys.readouterr().out == (
         f"Hallo Max, nein: Ein Spruch ersetzt keinen Anlass. {URL}#decline-slogan\n"
     )
-    assert run(reply_command, ["met", "--policy", str(policy_file)]) == 2
+    assert run(reply_command, ["met", "--policy", str(policy_file)]) == 0
+    assert capsys.readouterr().out == (
+        f"Hallo, nein: von Menschen, denen ich begegnet bin {URL}#accept-met\n"
+    )  # an accept criterion is a condition not met; the link goes to it
+    assert run(reply_command, ["mett", "--policy", str(policy_file)]) == 2
     assert capsys.readouterr().err == (
-        "charta: error: unknown reason 'met'; "
-        "decline criteria: slogan, business-on-facebook, rude, no-reason\n"
+        "charta: error: unknown criterion 'mett'; "
+        "decline criteria: slogan, business-on-facebook, rude, no-reason; "
+        "accept criteria: met, prospects, network, interest\n"
     )
 
 

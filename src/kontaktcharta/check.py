@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .errors import Problems
 from .messages import DeclineMessages, MessageTooLong, check_template
-from .model import Charta, Fact
+from .model import Charta, Criterion, Fact
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CEL_RESERVED = frozenset(
@@ -46,10 +46,14 @@ def check_charta(charta: Charta, problems: Problems) -> None:
     found.unique_platforms()
     found.facts()
     found.criteria()
-    if charta.messages.decline is not None:
-        message = check_template(charta.messages.decline)
+    templates = {"messages.decline": charta.messages.decline}
+    for i, platform in enumerate(charta.platforms):
+        if platform.messages is not None:
+            templates[f"platforms[{i}].messages.decline"] = platform.messages.decline
+    for path, template in templates.items():
+        message = check_template(template) if template is not None else None
         if message:
-            problems.at("messages.decline", message)
+            problems.at(path, message)
 
 
 class Found:
@@ -120,6 +124,13 @@ class Found:
                             f"platform {platform!r} is not "
                             f"declared in platforms (declared: {known})",
                         )
+                if criterion.question is not None and (criterion.when or criterion.otherwise):
+                    decided = "its rule (when)" if criterion.when else "itself (otherwise)"
+                    self.at(
+                        f"{path}.question",
+                        f"a question is asked only for a criterion without when, which a "
+                        f"person judges; this one is decided by {decided}",
+                    )
                 if criterion.otherwise:
                     fallbacks.append(path)
                     if criterion.when is not None:
@@ -154,21 +165,28 @@ class Found:
 
 
 def check_message_limits(charta: Charta, problems: Problems) -> None:
-    """Every single decline reason must make a message that fits each platform's limit, in
-    every language."""
+    """Every single decline reason, and under `match: all` every single unmet accept
+    criterion, must make a message that fits each platform's limit with the platform's
+    template, in every language."""
     if all(platform.message_limit is None for platform in charta.platforms):
         return
     versions = (charta, *charta.translations)
     prepared = [(version, DeclineMessages.of(version)) for version in versions]
+    fallback = tuple(c.id for c in charta.decline.criteria if c.otherwise)
     for i, platform in enumerate(charta.platforms):
         if platform.message_limit is None:
             continue
         for version, messages in prepared:
-            for criterion in version.decline.criteria:
+            declines: list[tuple[Criterion, tuple[str, ...], tuple[str, ...]]] = [
+                (c, (c.id,), ()) for c in version.decline.criteria if c.reply is not False
+            ]
+            if version.accept.match == "all" and messages.answered(fallback):
+                declines += [(c, fallback, (c.id,)) for c in version.accept.criteria]
+            for criterion, reasons, unmet in declines:
                 if criterion.platforms is not None and platform.id not in criterion.platforms:
                     continue
                 try:
-                    messages.render([criterion.id], None, platform.id)
+                    messages.render(reasons, None, platform.id, unmet)
                 except MessageTooLong as error:
                     problems.at(
                         f"platforms[{i}].message_limit",

@@ -72,6 +72,8 @@ class Side:
     `match: all`) whether any accept criterion applies."""
     accept: Decision | None
     """The accept decision, where the accept side holds."""
+    unmet: tuple[str, ...] = ()
+    """Under `match: all`, the applicable accept criteria that are false, in charta order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +99,11 @@ class Plan:
     """The accept side by its criteria's values, as they are met."""
     declines: dict[Values, Side] = field(default_factory=dict, compare=False, repr=False)
     """The decline side by its criteria's values, as they are met."""
-    declined: dict[tuple[str, ...], Decision] = field(
+    declined: dict[tuple[tuple[str, ...], tuple[str, ...]], Decision] = field(
         default_factory=dict, compare=False, repr=False
     )
-    """A decline without the requester's name, by its reasons, as they are met."""
+    """A decline without the requester's name, by its reasons and unmet criteria, as they are
+    met."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +251,7 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     if accepts.accept is not None and declines.holds is False:
         return accepts.accept
     if accepts.holds is False:
-        return _decline(policy, plan, policy.fallback, name, platform)
+        return _decline(policy, plan, policy.fallback, name, platform, accepts.unmet)
 
     needs, asks, unsure = declines.needs, declines.asks, declines.unsure
     if accepts.holds is None:  # their questions count too
@@ -286,18 +289,18 @@ def _accepts(policy: Policy, plan: Plan, values: Values) -> Side:
     undecided: list[Open] = []
     holds: bool | None
     platform_open = False
+    unmet: list[str] = []
     if policy.match == "all":
         # Every applicable one holds, and at least one applies (plan.applies: True/None/False).
-        failed = False
         for (id_, _, unsure), value in zip(plan.accept, values, strict=True):
             if value is True:
                 if not unsure:
                     accepts.append(id_)
             elif value is False and not unsure:
-                failed = True
+                unmet.append(id_)
             else:  # open, or false where it may not apply
                 undecided.append((id_, unsure, _open(value)))
-        if failed or plan.applies is False:
+        if unmet or plan.applies is False:
             holds = False
         elif not undecided and plan.applies:
             holds = True
@@ -312,7 +315,7 @@ def _accepts(policy: Policy, plan: Plan, values: Values) -> Side:
                 undecided.append((id_, unsure, _open(value)))
         holds = True if accepts else None if undecided else False
     accept = Decision("accept", tuple(accepts)) if holds else None
-    return _side(policy, accepts, holds, undecided, platform_open, accept)
+    return _side(policy, accepts, holds, undecided, platform_open, accept, tuple(unmet))
 
 
 def _side(
@@ -322,6 +325,7 @@ def _side(
     open_: list[Open],
     unsure: bool = False,
     accept: Decision | None = None,
+    unmet: tuple[str, ...] = (),
 ) -> Side:
     """A side, with what its open criteria would ask."""
     needs: set[str] = set()
@@ -334,7 +338,7 @@ def _side(
             asks.add(id_)
         else:
             needs.update(policy.rules.needs(id_))
-    return Side(tuple(reasons), holds, frozenset(needs), frozenset(asks), unsure, accept)
+    return Side(tuple(reasons), holds, frozenset(needs), frozenset(asks), unsure, accept, unmet)
 
 
 def _remember(table: dict[Any, _Value], key: Hashable, value: _Value) -> _Value:
@@ -353,13 +357,24 @@ def _open(value: Result) -> bool | None:
 
 
 def _decline(
-    policy: Policy, plan: Plan, reasons: tuple[str, ...], name: str | None, platform: str | None
+    policy: Policy,
+    plan: Plan,
+    reasons: tuple[str, ...],
+    name: str | None,
+    platform: str | None,
+    unmet: tuple[str, ...] = (),
 ) -> Decision:
-    if name:  # the message with the requester's name, made for this request
-        message = policy.messages.render(reasons, name, platform)
-        return Decision("decline", reasons, message=message)
-    decision = plan.declined.get(reasons)
+    messages = policy.messages
+    if name and messages.answered(reasons):  # with the requester's name, made for this request
+        message = messages.render(reasons, name, platform, unmet)
+        return Decision("decline", reasons, unmet, message=message)
+    key = (reasons, unmet)
+    decision = plan.declined.get(key)
     if decision is None:
-        message = policy.messages.render(reasons, None, platform)
-        decision = _remember(plan.declined, reasons, Decision("decline", reasons, message=message))
+        if messages.answered(reasons):
+            answer = messages.render(reasons, None, platform, unmet)
+            decision = Decision("decline", reasons, unmet, message=answer)
+        else:  # ignored: no message
+            decision = Decision("decline", reasons, unmet, reply=False)
+        decision = _remember(plan.declined, key, decision)
     return decision

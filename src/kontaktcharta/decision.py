@@ -26,7 +26,8 @@ class Question:
     name: str
     """The fact's name, the criterion id, or `platform`."""
     question: str
-    """The fact's question, the criterion's plain text, or which platform, listing them."""
+    """The fact's question, the criterion's question (else its plain text), or which platform,
+    listing them."""
 
     def to_json(self) -> dict[str, str]:
         """The question as JSON: kind, name, question."""
@@ -41,17 +42,24 @@ class Decision:
     """accept, decline or review."""
     reasons: tuple[str, ...] = ()
     """The criterion ids behind an accept or a decline, in charta order."""
+    unmet: tuple[str, ...] = ()
+    """The accept criteria whose failing declines the request (under `match: all`), in charta
+    order; empty for any other decision."""
     questions: tuple[Question, ...] = ()
     """What is still open, for a review."""
+    reply: bool = True
+    """Whether the owner answers the request; False for a decline that is ignored."""
     message: str | None = None
-    """The decline message, for a decline."""
+    """The decline message to send, for a decline that is answered."""
 
     def to_json(self) -> dict[str, Any]:
-        """The decision as JSON: decision, reasons, questions, message."""
+        """The decision as JSON: decision, reasons, unmet, questions, reply, message."""
         return {
             "decision": self.decision,
             "reasons": list(self.reasons),
+            "unmet": list(self.unmet),
             "questions": [question.to_json() for question in self.questions],
+            "reply": self.reply,
             "message": self.message,
         }
 
@@ -63,7 +71,7 @@ class Questions:
     def __init__(self, charta: Charta) -> None:
         self.facts = {f.name: Question("fact", f.name, f.question) for f in charta.facts}
         self.judgements = {
-            c.id: Question("judgement", c.id, c.text.plain)
+            c.id: Question("judgement", c.id, c.question or c.text.plain)
             for c in charta.criteria
             if c.when is None and not c.otherwise
         }

@@ -21,7 +21,7 @@ def check_examples(charta: Charta, problems: Problems) -> None:
     for i, example in enumerate(charta.examples):
         path = f"examples[{i}]"
         try:
-            decision = decide(policy, request_json(example.request))
+            decision = decide(policy, request_json(example.request), name=example.name)
         except RequestError as error:
             key, _, detail = str(error).partition(": ")
             problems.at(f"{path}.request.{key}", f"{detail} (in example {example.name!r})")
@@ -41,6 +41,23 @@ def check_examples(charta: Charta, problems: Problems) -> None:
                 path,
                 f"example {example.name!r}: the rules decide {got}, the example expects {expected}",
             )
+            continue
+        if example.unmet is not None and decision.unmet != example.unmet:
+            problems.at(
+                f"{path}.unmet",
+                f"example {example.name!r}: the rules find unmet "
+                f"{_listed(decision.unmet)}, the example expects {_listed(example.unmet)}",
+            )
+        if example.reply is not None and decision.reply != example.reply:
+            problems.at(
+                f"{path}.reply",
+                f"example {example.name!r}: the decision {_answers(decision.reply)}, "
+                f"the example expects that it {_answers(example.reply)}",
+            )
+        if example.message is not None and decision.message != example.message:
+            problems.at(
+                f"{path}.message", _message_differs(example.name, decision.message, example.message)
+            )
 
 
 def request_json(request: Request) -> dict[str, Any]:
@@ -52,3 +69,26 @@ def request_json(request: Request) -> dict[str, Any]:
     if request.judgements is not None:
         data["judgements"] = dict(request.judgements)
     return data
+
+
+def _listed(ids: tuple[str, ...]) -> str:
+    return ", ".join(ids) if ids else "none"
+
+
+def _answers(reply: bool) -> str:
+    return "answers the request" if reply else "ignores the request (no message)"
+
+
+def _message_differs(name: str, made: str | None, expected: str) -> str:
+    """Where the message the rules make first differs from the example's, in a few words."""
+    if made is None:
+        return f"example {name!r}: the decision sends no message, the example expects one"
+    at = next(
+        (i for i, (a, b) in enumerate(zip(made, expected, strict=False)) if a != b),
+        min(len(made), len(expected)),
+    )
+    line = made.count("\n", 0, at) + 1
+    return (
+        f"example {name!r}: the message differs from line {line} of it on: it says "
+        f"{made[at : at + 40]!r}, the example {expected[at : at + 40]!r}"
+    )

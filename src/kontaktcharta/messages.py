@@ -122,10 +122,15 @@ def _form(source: str, given: Mapping[str, bool]) -> str:
 class DeclineMessages:
     """The decline messages of one policy, prepared once."""
 
-    template: Template
-    """The `messages.decline` template, or the default for the charta's language."""
+    templates: Mapping[str | None, Template]
+    """The decline template by platform id: the platform's own, or the charta's `messages`
+    (or the default for its language) under None."""
     reasons: Mapping[str, Reason]
-    """Every decline criterion by id."""
+    """Every decline criterion by id, as a reason."""
+    conditions: Mapping[str, Reason]
+    """Every accept criterion by id, as a condition a decline under `match: all` names unmet."""
+    silent: frozenset[str]
+    """The decline criteria whose requests get no message (`reply: false`)."""
     alternatives: str
     """The `declined.alternatives` as plain-text lines, `- text: url`."""
     section_link: str
@@ -136,13 +141,13 @@ class DeclineMessages:
     @classmethod
     def of(cls, charta: Charta) -> DeclineMessages:
         """Prepare the messages of one language's charta."""
-        reasons = {}
-        for criterion in charta.decline.criteria:
-            text = _one_line(criterion.text.plain)
-            full = _one_line(criterion.reason or text)
-            reasons[criterion.id] = Reason(
-                full, min(full, text, key=len), link("decline", criterion.id, charta.url)
-            )
+        reasons: dict[str, dict[str, Reason]] = {"accept": {}, "decline": {}}
+        for section in (charta.accept, charta.decline):
+            for criterion in section.criteria:
+                text = _one_line(criterion.text.plain)
+                full = _one_line(criterion.reason or text)
+                where = link(section.name, criterion.id, charta.url)
+                reasons[section.name][criterion.id] = Reason(full, min(full, text, key=len), where)
         lines = []
         for alternative in charta.declined.alternatives:
             text, url = _one_line(alternative.text.plain), alternative.url
@@ -152,29 +157,55 @@ class DeclineMessages:
             for platform in charta.platforms
             if platform.message_limit is not None
         }
-        template = charta.messages.decline or default_decline_template(charta.lang)
+        main = Template.parse(charta.messages.decline or default_decline_template(charta.lang))
+        templates: dict[str | None, Template] = {None: main}
+        for platform in charta.platforms:
+            own = platform.messages
+            templates[platform.id] = Template.parse(own.decline) if own is not None else main
         return cls(
-            template=Template.parse(template),
-            reasons=reasons,
+            templates=templates,
+            reasons=reasons["decline"],
+            conditions=reasons["accept"],
+            silent=frozenset(c.id for c in charta.decline.criteria if c.reply is False),
             alternatives="\n".join(lines),
             section_link=urljoin(charta.url or "", "#decline"),
             limits=limits,
         )
 
-    def render(self, reasons: Sequence[str], name: str | None, platform: str | None) -> str:
-        """The decline message for these reasons, shortened to the platform's limit."""
+    def answered(self, reasons: Sequence[str]) -> bool:
+        """Whether a decline for these reasons gets a message (none of them `reply: false`)."""
+        return self.silent.isdisjoint(reasons)
+
+    def render(
+        self,
+        reasons: Sequence[str],
+        name: str | None,
+        platform: str | None,
+        unmet: Sequence[str] = (),
+    ) -> str:
+        """The decline message for these reasons and unmet accept criteria, shortened to the
+        platform's limit: the reasons' sentences, then the unmet criteria's; the link goes to
+        the first unmet criterion, else to the first reason."""
         try:
             chosen = [self.reasons[reason] for reason in reasons]
         except KeyError as error:
             valid = ", ".join(self.reasons)
             raise ValueError(f"unknown reason {error}; decline criteria: {valid}") from None
+        try:
+            missing = [self.conditions[condition] for condition in unmet]
+        except KeyError as error:
+            valid = ", ".join(self.conditions)
+            raise ValueError(f"unknown condition {error}; accept criteria: {valid}") from None
+        chosen += missing
+        first = missing[0] if missing else chosen[0] if chosen else None
         values = {
             "name": _one_line(name) if name else "",
-            "url": chosen[0].link if chosen else self.section_link,
+            "url": first.link if first is not None else self.section_link,
             "reasons": _listed([reason.full for reason in chosen]),
             "alternatives": self.alternatives,
         }
-        message = self.template.fill(values)
+        template = self.templates.get(platform) or self.templates[None]
+        message = template.fill(values)
         limit = self.limits.get(platform) if platform is not None else None
         if limit is None or len(message) <= limit[1]:
             return message
@@ -186,7 +217,7 @@ class DeclineMessages:
             [reason.short for reason in chosen[:1]],
         ):
             values["reasons"] = _listed(texts)
-            message = self.template.fill(values)
+            message = template.fill(values)
             if len(message) <= limit[1]:
                 return message
         raise MessageTooLong(limit[1], len(message), limit[0])

@@ -81,6 +81,18 @@ class Credit:
 
 
 @declared
+class PlatformMessages:
+    """Templates for replies on one platform, in place of the charta's."""
+
+    decline: str = key(
+        MessageTemplate(),
+        "The decline message on this platform, with the placeholders of `messages.decline`.",
+        example="Hallo {name}, Facebook nutze ich nur privat. Beruflich gern auf XING: {url}",
+        translated=True,
+    )
+
+
+@declared
 class Platform:
     """A network where the charta applies."""
 
@@ -99,6 +111,12 @@ class Platform:
         "Longest reply (characters) the network takes.",
         example="1000",
         absent="no limit",
+        default=None,
+    )
+    messages: PlatformMessages | None = key(
+        Nested(PlatformMessages),
+        "Templates that replace the charta's `messages` on this platform.",
+        absent="the charta's messages",
         default=None,
     )
 
@@ -157,9 +175,18 @@ class Criterion:
     )
     reason: str | None = key(
         PlainText(),
-        "A sentence for decline messages.",
+        "A sentence for decline messages: why a request is declined for this criterion, or, on "
+        "an accept criterion under `match: all`, what is missing when it does not hold.",
         example="Ein Spruch ersetzt keinen Anlass.",
         absent="the plain text",
+        translated=True,
+        default=None,
+    )
+    question: str | None = key(
+        PlainText(),
+        "How to ask a person whether a criterion without `when` holds (a matter of judgement).",
+        example="Ist mir die Person einigermaßen sympathisch?",
+        absent="the criterion's text",
         translated=True,
         default=None,
     )
@@ -168,6 +195,14 @@ class Criterion:
         "The fallback: holds when no accept criterion holds (at most one).",
         example="true",
         absent="false",
+        only="decline",
+        default=None,
+    )
+    reply: bool | None = key(
+        Bool(),
+        "`false`: a request declined for this criterion gets no message; it is ignored.",
+        example="false",
+        absent="true",
         only="decline",
         default=None,
     )
@@ -297,6 +332,28 @@ class Example:
         ListOf(Slug()),
         "The criterion ids the decision must give.",
         example="[customers]",
+        absent="not checked",
+        default=None,
+    )
+    unmet: tuple[str, ...] | None = key(
+        ListOf(Slug()),
+        "The accept criteria the decision must name as unmet (under `match: all`).",
+        example="[mutual]",
+        absent="not checked",
+        default=None,
+    )
+    reply: bool | None = key(
+        Bool(),
+        "Whether the decision must answer the request (`false`: ignored).",
+        example="false",
+        absent="not checked",
+        default=None,
+    )
+    message: str | None = key(
+        PlainText(),
+        "The exact decline message the decision must give, with the example's `name` as the "
+        "requester's name.",
+        example="Hallo Max, …",
         absent="not checked",
         default=None,
     )

@@ -77,10 +77,14 @@ class Reference:
             reasons = tuple(id_ for id_, (a, v) in accept.items() if a is True and v is True)
             return Decision("accept", reasons)
 
-        # Step 4: the accept criteria certainly do not hold: decline, with the fallback.
+        # Step 4: the accept criteria certainly do not hold: decline, with the fallback; under
+        # `all`, naming every applicable accept criterion that is false.
         if held is False:
-            fallback = [c.id for c in self.charta.decline.criteria if c.otherwise]
-            return self._decline(tuple(fallback), name, platform)
+            fallback = tuple(c.id for c in self.charta.decline.criteria if c.otherwise)
+            unmet: tuple[str, ...] = ()
+            if self.charta.accept.match == "all":
+                unmet = tuple(id_ for id_, (a, v) in accept.items() if a is True and v is False)
+            return self._decline(fallback, name, platform, unmet)
 
         # Step 5: review, asking what is still open.
         open_ = [c for c in declines if decline[c.id] is None]
@@ -105,10 +109,17 @@ class Reference:
         return self.questions.review(missing, asks, ask_platform)
 
     def _decline(
-        self, reasons: tuple[str, ...], name: str | None, platform: str | None
+        self,
+        reasons: tuple[str, ...],
+        name: str | None,
+        platform: str | None,
+        unmet: tuple[str, ...] = (),
     ) -> Decision:
-        message = self.messages.render(reasons, name, platform)
-        return Decision("decline", reasons, message=message)
+        """A decline, answered with a message unless a reason says `reply: false`."""
+        if any(c.reply is False for c in self.charta.decline.criteria if c.id in reasons):
+            return Decision("decline", reasons, unmet, reply=False)
+        message = self.messages.render(reasons, name, platform, unmet)
+        return Decision("decline", reasons, unmet, message=message)
 
 
 def both(first: Value, second: Value) -> Value:

@@ -137,7 +137,8 @@ class _Translation:
             name = getattr(original, by)
             if name not in given:
                 if isinstance(kind, ListOf):
-                    self.problem(f"{where}.{name}", f"missing translation of {noun} {name!r}")
+                    if has_texts(original, item, part):
+                        self.problem(f"{where}.{name}", f"missing translation of {noun} {name!r}")
                     made.append(original)
                     continue
                 given_item: Mapping[str, Any] = {}
@@ -145,3 +146,24 @@ class _Translation:
                 given_item = given[name]
             made.append(self.translated(original, given_item, item, part, f"{where}.{name}."))
         return tuple(made)
+
+
+def has_texts(original: Any, kind: Nested, part: str | None) -> bool:
+    """Whether an object of the main language has a text a translation must give."""
+    declared = kind.keys(part)
+    for name in Translated(kind).keys(part):
+        value = getattr(original, name)
+        if value is None:
+            continue
+        inner = declared[name].kind
+        if declared[name].translated:
+            return True
+        if isinstance(inner, Nested) and has_texts(value, inner, kind.part or part):
+            return True
+        if (
+            isinstance(inner, ListOf | MapOf)
+            and isinstance(inner.item, Nested)
+            and any(has_texts(entry, inner.item, kind.part or part) for entry in value)
+        ):
+            return True
+    return False
