@@ -29,9 +29,13 @@ TEXTS: Final = {
         "again_int": "Bitte eine ganze Zahl eingeben, etwa 3.",
         "again_double": "Bitte eine Zahl eingeben, etwa 2,5.",
         "again_choice": "Bitte eine der Möglichkeiten wählen (Nummer oder Wort).",
+        "again_ambiguous": "Das passt zu mehreren: {choices}. Bitte genauer.",
+        "only_platform": "Plattform: {name} (die einzige der Charta)",
         "accept": "Entscheidung: annehmen",
         "decline": "Entscheidung: ablehnen",
         "review": "Entscheidung: offen, noch zu klären:",
+        "unmet": "Nicht erfüllt: {ids}",
+        "ignored": "Keine Antwort senden: Solche Anfragen bleiben unbeantwortet (reply: false).",
         "message": "Nachricht zum Einfügen:",
     },
     "en": {
@@ -46,9 +50,13 @@ TEXTS: Final = {
         "again_int": "Please enter a whole number, such as 3.",
         "again_double": "Please enter a number, such as 2.5.",
         "again_choice": "Please pick one of the choices (number or word).",
+        "again_ambiguous": "That fits several: {choices}. Please be more precise.",
+        "only_platform": "Platform: {name} (the charta's only one)",
         "accept": "Decision: accept",
         "decline": "Decision: decline",
         "review": "Decision: open, still to settle:",
+        "unmet": "Not met: {ids}",
+        "ignored": "Send no answer: such requests are ignored (reply: false).",
         "message": "Message to paste:",
     },
 }
@@ -67,11 +75,15 @@ def run(args: argparse.Namespace) -> int:
     policy = open_policy(args.policy, args.platform)
     if isinstance(policy, int):
         return policy
-    texts = TEXTS.get(primary(policy.lang), TEXTS["en"])
+    texts: dict[str, Any] = TEXTS.get(primary(policy.lang), TEXTS["en"])
     request: dict[str, Any] = {"facts": {}, "judgements": {}}
+    print(texts["intro"])
     if args.platform is not None:
         request["platform"] = args.platform
-    print(texts["intro"])
+    elif len(policy.platforms) == 1:  # nothing to choose
+        [(only, name)] = policy.platforms.items()
+        request["platform"] = only
+        print(texts["only_platform"].format(name=name))
     try:
         decision = _dialogue(policy, request, args.name, texts)
     except (RuleError, MessageTooLong) as problem:
@@ -112,7 +124,9 @@ def _answer(
         choices = list(policy.platforms.items())
         value = _choose(question.question, choices, texts)
     elif question.kind == "judgement":
-        value = _yes_no(texts["judgement"].format(text=question.question), texts)
+        own = next(c.question for c in policy.charta.criteria if c.id == question.name)
+        asked = own or texts["judgement"].format(text=question.question)
+        value = _yes_no(asked, texts)
     else:
         fact = next(f for f in policy.charta.facts if f.name == question.name)
         if fact.values is not None:
@@ -154,18 +168,30 @@ def _number(question: str, kind: str, texts: dict[str, Any]) -> int | float | No
 
 
 def _choose(question: str, choices: list[tuple[Any, str]], texts: dict[str, Any]) -> Any:
-    """One of `choices` (value, label), by number, value or label, ignoring case."""
+    """One of `choices` (value, label), by number, value or label, or by the start of one that
+    no other starts with (`face` for Facebook), ignoring case."""
     print(question)
     for number, (_, label) in enumerate(choices, 1):
         print(f"  {number}) {label}")
     while True:
-        answer = input("> ").strip()
+        answer = input("> ").strip().casefold()
         if not answer:
             return None
         for number, (value, label) in enumerate(choices, 1):
-            if answer.casefold() in (str(number), str(value).casefold(), label.casefold()):
+            if answer in (str(number), str(value).casefold(), label.casefold()):
                 return value
-        print(texts["again_choice"])
+        starting = [
+            (value, label)
+            for value, label in choices
+            if str(value).casefold().startswith(answer) or label.casefold().startswith(answer)
+        ]
+        if len(starting) == 1:
+            return starting[0][0]
+        if starting:
+            labels = ", ".join(label for _, label in starting)
+            print(texts["again_ambiguous"].format(choices=labels))
+        else:
+            print(texts["again_choice"])
 
 
 def _result(decision: Decision, texts: dict[str, Any]) -> str:
@@ -173,6 +199,10 @@ def _result(decision: Decision, texts: dict[str, Any]) -> str:
     if decision.reasons:
         head += f" ({', '.join(decision.reasons)})"
     lines = [head]
+    if decision.unmet:
+        lines.append(texts["unmet"].format(ids=", ".join(decision.unmet)))
+    if not decision.reply:
+        lines.append(texts["ignored"])
     for question in decision.questions:
         text = question.question
         if question.kind == "judgement":

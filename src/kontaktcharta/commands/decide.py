@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
 def describe(decision: Decision) -> str:
     """The decision for a reader: the outcome and reasons, the open questions, the message."""
     lines = [decision.decision + (": " + ", ".join(decision.reasons) if decision.reasons else "")]
+    if decision.unmet:
+        lines.append("unmet: " + ", ".join(decision.unmet))
+    if not decision.reply:
+        lines.append("no reply: the request is ignored (reply: false)")
     if decision.questions:
         lines.append("open questions:")
         lines += [f"  {q.kind} {q.name}: {q.question}" for q in decision.questions]
