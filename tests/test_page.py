@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +19,7 @@ from kontaktcharta.model import (
     Criterion,
     Declined,
     Owner,
+    Platform,
     Section,
     Text,
 )
@@ -128,15 +130,42 @@ def theme() -> Theme:
     return find_theme("default", ROOT)
 
 
-def test_each_criterion_has_its_anchor_and_exactly_its_html(theme: Theme) -> None:
+def test_each_criterion_has_its_anchor_its_exact_html_and_a_link_to_itself(
+    theme: Theme,
+) -> None:
     charta = make_charta()
     tree = Tree(Renderer(theme, None).page(charta, REVISION, []))
     for section in (charta.accept, charta.decline):
         for criterion in section.criteria:
-            [element] = tree.find(id=f"{section.name}-{criterion.id}")
+            anchor = f"{section.name}-{criterion.id}"
+            [element] = tree.find(id=anchor)
             assert element["tag"] == "li"
             assert element["data-criterion"] == criterion.id
-            assert element["inner"] == str(criterion.text.html)
+            inside = Tree(element["inner"])
+            [text] = inside.find(tag="span")
+            assert "data-criterion-text" in text
+            assert text["inner"] == str(criterion.text.html)
+            [link] = [a for a in inside.find(tag="a") if a["href"] == f"#{anchor}"]
+            assert link["aria-label"] == "Link zu diesem Punkt" and text_of(link) == "#"
+
+
+def test_the_platforms_are_named_with_their_use_and_all_of_is_said(theme: Theme) -> None:
+    charta = dataclasses.replace(
+        make_charta(),
+        platforms=(
+            Platform(id="xing", name="XING", use="business"),
+            Platform(id="facebook", name="Facebook", use="private"),
+        ),
+        accept=dataclasses.replace(make_charta().accept, match="all"),
+    )
+    tree = Tree(Renderer(theme, None).page(charta, REVISION, []))
+    [platforms] = tree.find(tag="p", **{"class": "platforms"})
+    assert text_of(platforms) == "Gilt auf: XING (beruflich) · Facebook (privat)"
+    [all_of] = tree.find(tag="p", **{"class": "all-of"})
+    assert text_of(all_of) == "Alle Punkte müssen zutreffen."
+    assert not Tree(Renderer(theme, None).page(make_charta(), REVISION, [])).find(
+        tag="p", **{"class": "all-of"}
+    ), "under match: any no such line"
 
 
 def test_sections_follow_the_contract_order_with_their_titles(theme: Theme) -> None:

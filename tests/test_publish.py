@@ -60,14 +60,18 @@ def elements(markup: str) -> list[LexborNode]:
 
 
 def assert_anchors(markup: str, policy: dict[str, Any]) -> None:
-    """Every section and criterion anchor is there, with its data-criterion and its text."""
+    """Every section and criterion anchor is there, with its data-criterion, its text and a
+    link to itself."""
     by_id = {e.attributes["id"]: e for e in parse(markup).css("[id]")}
     assert {"accept", "decline", "declined"} <= set(by_id)
     for section in ("accept", "decline"):
         for criterion in policy[section]["criteria"]:
-            element = by_id[f"{section}-{criterion['id']}"]
+            anchor = f"{section}-{criterion['id']}"
+            element = by_id[anchor]
             assert element.attributes["data-criterion"] == criterion["id"]
-            assert text(element) == " ".join(criterion["text"].split())
+            shown = element.css_first("[data-criterion-text]")
+            assert shown is not None and text(shown) == " ".join(criterion["text"].split())
+            assert element.css_first(f'a[href="#{anchor}"]') is not None, anchor
 
 
 def test_every_export_exists_for_every_language(site: Path) -> None:
@@ -211,9 +215,9 @@ def test_a_broken_embed_override_fails_the_build(
         template.replace("<h3>{{ section.title }}</h3>", "<h3>{{ section.title | upper }}</h3>")
         .replace(  # a criterion bound to platforms ends in a full stop the policy lacks
             "{{ criteria_items(section) -}}",
-            '{% for c in section.criteria %}<li id="{{ section.name }}-{{ c.id }}" '
-            'data-criterion="{{ c.id }}">{{ c.text }}{{ "." if c.platforms }}</li>\n'
-            "{% endfor %}",
+            '{% for c in section.criteria %}{% set a = section.name ~ "-" ~ c.id %}'
+            '<li id="{{ a }}" data-criterion="{{ c.id }}"><span data-criterion-text>{{ c.text }}'
+            '{{ "." if c.platforms }}</span> <a href="#{{ a }}">#</a></li>\n{% endfor %}',
         )
         .replace("<h2", "<style>p { color: red }</style>\n<h2"),
         "utf-8",

@@ -13,12 +13,14 @@ from kontaktcharta.verify import compare
 
 EXAMPLE = Path(__file__).parents[1] / "charta.yaml"
 EXCHANGE = (
-    '<li id="accept-exchange" data-criterion="exchange">von Menschen, mit denen ich mich schon '
-    "anderswo rege austausche, etwa per Mail oder im Fediverse</li>"
+    '<li id="accept-exchange" data-criterion="exchange"><span data-criterion-text>von Menschen, '
+    "mit denen ich mich schon anderswo rege austausche, etwa per Mail oder im Fediverse</span> "
+    '<a href="#accept-exchange" aria-label="Link zu diesem Punkt">#</a></li>'
 )
+MET_LINK = '<a href="#accept-met" aria-label="Link zu diesem Punkt">#</a>'
 MET = (
-    '<li id="accept-met" data-criterion="met">von Menschen, denen ich <strong>persönlich '
-    "begegnet</strong> bin oder die ich bald treffe</li>"
+    '<li id="accept-met" data-criterion="met"><span data-criterion-text>von Menschen, denen ich '
+    f"<strong>persönlich begegnet</strong> bin oder die ich bald treffe</span> {MET_LINK}</li>"
 )
 
 
@@ -138,6 +140,21 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
             '<section id="abgelehnt">',
             ["declined: the page has no #declined section"],
         ),
+        (
+            f" {MET_LINK}",
+            "",
+            ["accept.criteria[0] (met): the criterion holds no link to its own anchor #accept-met"],
+        ),
+        (
+            MET_LINK,
+            MET_LINK.replace("#accept-met", "#accept-exchange"),
+            ["accept.criteria[0] (met): the criterion holds no link to its own anchor #accept-met"],
+        ),
+        (  # a theme made before criteria linked to themselves: the text still counts as the li's
+            MET,
+            MET.replace("<span data-criterion-text>", "").replace(f"</span> {MET_LINK}", ""),
+            ["accept.criteria[0] (met): the criterion holds no link to its own anchor #accept-met"],
+        ),
     ],
     ids=[
         "missing",
@@ -155,6 +172,9 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
         "h1",
         "section-title",
         "no-section",
+        "no-self-link",
+        "self-link-elsewhere",
+        "theme-before-self-links",
     ],
 )
 def test_every_way_a_page_differs_is_named(

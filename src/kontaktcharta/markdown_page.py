@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 from markdown_it import MarkdownIt
 
-from .model import Charta, Section, Text
+from .model import Charta, Platform, Section, Text
 from .outputs import LanguageFile
 from .page import DASH, format_date, shorten, words_in
 from .verify import compare
@@ -31,9 +31,9 @@ def render_markdown(charta: Charta, words: Mapping[str, Any]) -> str:
     if charta.intro is not None:
         parts.append(_block(charta.intro))
     if charta.platforms:
-        names = [_named(p.name, p.profile) for p in charta.platforms]
+        names = [_used(p, words) for p in charta.platforms]
         parts.append(_paragraph(_plain(f"{words['platforms']} "), *_between(names, " · ")))
-    parts += [_section(charta.accept), _section(charta.decline)]
+    parts += [_section(charta.accept, words), _section(charta.decline, words)]
     if charta.goal is not None:
         parts.append(_block(charta.goal))
     parts.append(f'<h2 id="declined">{html.escape(charta.declined.title)}</h2>')
@@ -85,15 +85,24 @@ def _front_matter(charta: Charta) -> str:
     return "\n".join([*lines, "---"])
 
 
-def _section(section: Section) -> str:
-    """A criteria list as raw HTML, because Markdown cannot give list items ids."""
+def _section(section: Section, words: Mapping[str, Any]) -> str:
+    """A criteria list as raw HTML, because Markdown cannot give list items ids; each with a
+    link to its own anchor, as on the page."""
     items = []
+    label = html.escape(words["link_to_point"])
     for c in section.criteria:
-        attrs = f'id="{section.name}-{c.id}" data-criterion="{c.id}"'
-        items.append(f"<li {attrs}>{c.text.html}</li>")
+        anchor = f"{section.name}-{c.id}"
+        link = f'<a href="#{anchor}" aria-label="{label}">#</a>'
+        text = f"<span data-criterion-text>{c.text.html}</span>"
+        items.append(f'<li id="{anchor}" data-criterion="{c.id}">{text} {link}</li>')
+    note = ""
+    if section.name == "accept" and section.match == "all":
+        note = f'<p class="all-of">{html.escape(words["all_of"])}</p>\n'
     return _raw(
         f'<section id="{section.name}" data-section="{section.name}">\n'
-        f"<h2>{html.escape(section.title)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>"
+        f"<h2>{html.escape(section.title)}</h2>\n{note}<ul>\n"
+        + "\n".join(items)
+        + "\n</ul>\n</section>"
     )
 
 
@@ -127,6 +136,14 @@ def _alternative(text: Text, url: str | None) -> tuple[str, str]:
         escaped = html.escape(url)
         return f"{text.source} <{url}>", f'{text.html} <a href="{escaped}">{escaped}</a>'
     return text.source, str(text.html)
+
+
+def _used(platform: Platform, words: Mapping[str, Any]) -> tuple[str, str]:
+    """A platform with how the owner uses it, as Markdown and as HTML."""
+    name, url = platform.name, platform.profile
+    use = f" ({words['use_' + platform.use]})"
+    markdown, shown = _named(name, url)
+    return markdown + _escape(use), shown + html.escape(use)
 
 
 def _named(name: str, url: str | None) -> tuple[str, str]:

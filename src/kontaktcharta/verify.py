@@ -28,6 +28,8 @@ VOID = frozenset(
     ]
 )
 SECTIONS = ("accept", "decline")
+TEXT_MARK = "[data-criterion-text]"
+"""The element inside a criterion's element that holds exactly the criterion's HTML."""
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 TEXT = "-text"
@@ -236,7 +238,11 @@ def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) ->
             found.append(
                 f"{where}: the anchor is {attrs.get('id')!r}, expected '{name}-{criterion['id']}'"
             )
-        if not _same(element, criterion["html"]):
-            page_html, policy_html = inner(element), _canonical_html(criterion["html"])
+        anchor = f"{name}-{criterion['id']}"
+        text = element.css_first(TEXT_MARK) or element  # a theme of before self-links: the li
+        if not _same(text, criterion["html"]):
+            page_html, policy_html = inner(text), _canonical_html(criterion["html"])
             found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
+        if element.css_first(f'a[href="#{anchor}"]') is None:
+            found.append(f"{where}: the criterion holds no link to its own anchor #{anchor}")
     return found
