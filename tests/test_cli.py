@@ -74,6 +74,24 @@ def test_build_warns_before_the_review_date(
     )
 
 
+def test_build_warns_of_raw_html_shown_as_text_at_its_place(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = site / "charta.yaml"
+    text = config.read_text("utf-8").replace(
+        "rege austausche", "<b>rege</b> austausche, `<i>` als Code", 1
+    )
+    config.write_text(text, "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "<b>rege</b>" in t)
+    assert main(["build"]) == 0
+    assert capsys.readouterr().err == (
+        f"warning: charta.yaml:{line}:13: accept.criteria[1].text: <b> is shown as text, not as "
+        "markup: texts take Markdown, not HTML (**bold**, *italic*, [link](https://…))\n"
+    )
+    page = (site / "output" / "index.html").read_text("utf-8")
+    assert "&lt;b&gt;rege&lt;/b&gt;" in page, "shown as written"
+
+
 def test_failed_build_reports_every_problem_and_keeps_output(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,7 @@ NOT_SHAPE = {
     "yaml-unclosed-bracket",
     "yaml-unclosed-quote",
     "duplicate-yaml-key",  # an editor marks it as YAML, before any schema
+    "duplicate-fact",
     # what one value cannot show: a calendar, CEL, Markdown's links, templates
     "date-impossible",
     "cel-not-bool",

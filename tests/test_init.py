@@ -116,3 +116,20 @@ def test_every_key_of_the_starter_is_explained_where_it_first_appears(lang: str)
         seen.add(path)
         commented = "#" in lines[line] or lines[line - 1].strip().startswith("#")
         assert commented, f"{lang}: {path} (line {line + 1}) has no comment"
+
+
+def test_the_starters_placeholders_are_warned_of_until_filled_in(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "--lang", "en"]) == 0
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    page = here / "site_src" / "pages" / "imprint.md"
+    line = page.read_text("utf-8").splitlines().index("[First name Last name]\\") + 1
+    assert (
+        f"warning: site_src/pages/imprint.md:{line}: still holds the starter's placeholder "
+        "[First name Last name]; put in your own details (or delete the page if you need none)\n"
+    ) in capsys.readouterr().err
+    page.write_text("---\ntitle: Legal notice\n---\nSam Example, 1 Main Street\n", "utf-8")
+    assert main(["build"]) == 0
+    assert "placeholder" not in capsys.readouterr().err

@@ -296,8 +296,11 @@ def test_bad_front_matter_names_file_and_line(tmp_path: Path, text: str, where: 
     assert f"impressum.md{where}" in str(error.value)
 
 
-def test_shipped_impressum_is_a_german_stub_to_complete() -> None:
+def test_the_examples_impressum_is_filled_in_for_its_made_up_owner() -> None:
+    from kontaktcharta.extra_pages import leftovers
+
     pages = {p.slug: p for p in load_extra_pages(ROOT / "site_src" / "pages")}
     page = pages["impressum"]
     assert page.title == "Impressum"
-    assert "Bitte ausfüllen" in page.html
+    assert "Erika Musterfrau" in page.html and "erfunden" in page.html
+    assert leftovers(ROOT / "site_src" / "pages") == [], "no starter placeholder left"

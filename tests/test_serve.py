@@ -190,6 +190,26 @@ def test_error_page_shows_each_problem_with_place_message_and_source() -> None:
     assert "style" in page.tags
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "heading"),
+    [
+        ("de", "Build fehlgeschlagen – Kontaktcharta", "Die Charta hat 2 Fehler"),
+        ("de-AT", "Build fehlgeschlagen – Kontaktcharta", "Die Charta hat 2 Fehler"),
+        ("en-GB", "Build failed – Kontaktcharta", "The charta has 2 mistakes"),
+        ("fr", "Build failed – Kontaktcharta", "The charta has 2 mistakes"),
+    ],
+)
+def test_the_error_page_speaks_the_chartas_language(
+    tmp_path: Path, lang: str, title: str, heading: str
+) -> None:
+    config = tmp_path / "charta.yaml"
+    config.write_text(f"charta: 1\nlang: {lang}\ntitel: Kaputt\n", "utf-8")  # broken, lang read
+    error = ChartaError.single("charta.yaml", "a").problems * 2
+    page = parse(serve.error_page(ChartaError(error), serve.charta_lang(config)))
+    assert (page.texts["title"], page.texts["h1"]) == ([title], [heading])
+    assert serve.charta_lang(tmp_path / "missing.yaml") == "en"
+
+
 def test_one_problem_is_one_mistake() -> None:
     page = parse(serve.error_page(ChartaError.single("charta.yaml", "not found")))
     assert page.texts["h1"] == ["The charta has a mistake"]
@@ -603,14 +623,14 @@ def test_the_browser_follows_saves_errors_and_fixes(
 
     broken = good.replace(CRITERION, BROKEN)
     editor_save(config, broken)
-    expect(page.locator("h1")).to_have_text("The charta has a mistake")
+    expect(page.locator("h1")).to_have_text("Die Charta hat einen Fehler")  # the charta's lang
     line = line_of(broken, BROKEN)
     expect(page.locator("h2")).to_contain_text(f"charta.yaml:{line}:")
     expect(page.locator("pre")).to_contain_text(BROKEN)
 
     editor_save(config, good)
     expect(page.get_by_text(CRITERION)).to_be_visible()
-    expect(page.locator("h1")).not_to_have_text("The charta has a mistake")
+    expect(page.locator("h1")).not_to_have_text("Die Charta hat einen Fehler")
 
 
 @pytest.mark.browser
@@ -738,11 +758,11 @@ def test_the_error_page_is_swapped_in_and_out(
 
     broken = good.replace(CRITERION, BROKEN)
     editor_save(config, broken)
-    expect(page.locator("h1")).to_have_text("The charta has a mistake")
+    expect(page.locator("h1")).to_have_text("Die Charta hat einen Fehler")
     expect(page.locator("h2")).to_contain_text(f"charta.yaml:{line_of(broken, BROKEN)}:")
     expect(page.locator("pre")).to_contain_text(BROKEN)
-    expect(page).to_have_title("Build failed – Kontaktcharta")
-    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page).to_have_title("Build fehlgeschlagen – Kontaktcharta")  # the head is swapped too
+    assert page.evaluate("document.documentElement.lang") == "de"  # in the charta's language
     assert shown_document(page) == served_document(page)
 
     editor_save(config, good)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extra_pages import load_extra_pages
+from .extra_pages import leftovers, load_extra_pages
 from .model import Charta
 from .output import write_site
 from .outputs import Build
@@ -62,7 +62,12 @@ def render_site(config: Path, theme_name: str = DEFAULT, label: str | None = Non
         words=read_words(find_theme(DEFAULT, project)),
         static=[*(folder / "static" for folder in reversed(theme.folders)), source / "static"],
     )
-    warnings = [*_warnings(charta, today()), *_stale_schema(project)]
+    warnings = [
+        *_warnings(charta, today()),
+        *charta.warnings,
+        *leftovers(source / "pages"),
+        *_stale_schema(project),
+    ]
     return Site(charta, render(build), tuple(warnings))
 
 

@@ -61,8 +61,8 @@ class Found:
 
     def __init__(self, charta: Charta, problems: Problems) -> None:
         self.charta = charta
+        self.problems = problems
         self.at = problems.at
-        self.places = problems.places
 
     def unique_platforms(self) -> None:
         first: dict[str, int] = {}
@@ -140,28 +140,31 @@ class Found:
                             "when no accept criterion does)",
                         )
                 elif criterion.when is not None:
-                    self.rule(f"{path}.when", criterion.when, facts)
+                    check_rule_at(f"{path}.when", criterion.when, facts, self.problems)
         for path in fallbacks[1:]:
             self.at(
                 f"{path}.otherwise",
                 f"a second otherwise criterion (the first is {fallbacks[0]}; at most one)",
             )
 
-    def rule(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
-        from .rules import check_rule  # the CEL runtime, only for a charta with rules
 
-        problem = check_rule(expression, facts)
-        if problem is None:
-            return
-        place = self.places.get(path)
-        offset = 0
-        if place is None:
-            self.at(path, problem.message)
-            return
-        written = place.source[place.column - 1 :]
-        if problem.line == 1 and written.lstrip("'\"").startswith(expression[:20]):
-            offset = problem.column - 1 + (written[:1] in ("'", '"'))
-        self.at(path, problem.message, offset)
+def check_rule_at(path: str, expression: str, facts: Mapping[str, str], problems: Problems) -> None:
+    """Compile a rule against the declared facts; report its first problem, the caret at the
+    spot in the expression where the expression stands on one line."""
+    from .rules import check_rule  # the CEL runtime, only for a charta with rules
+
+    problem = check_rule(expression, facts)
+    if problem is None:
+        return
+    place = problems.places.get(path)
+    offset = 0
+    if place is None:
+        problems.at(path, problem.message)
+        return
+    written = place.source[place.column - 1 :]
+    if problem.line == 1 and written.lstrip("'\"").startswith(expression[:20]):
+        offset = problem.column - 1 + (written[:1] in ("'", '"'))
+    problems.at(path, problem.message, offset)
 
 
 def check_message_limits(charta: Charta, problems: Problems) -> None:

@@ -87,6 +87,8 @@ class Problems:
         self.places: Mapping[str, Place] = places if places is not None else {}
         self.renamed: dict[str, str] = {}
         self.found: list[Problem] = []
+        self.warnings: list[str] = []
+        """What the author should know that does not stop the build, each located."""
 
     def at(self, path: str, message: str, column: int = 0, place: Place | None = None) -> None:
         """Record a problem at a key path; `column` moves the caret right within the value."""
@@ -102,6 +104,12 @@ class Problems:
                 place.source,
             )
         )
+
+    def warn(self, path: str, message: str, place: Place | None = None) -> None:
+        """Record a warning at a key path: `file:line:column: path: message`."""
+        where = place if place is not None else self.place(path)
+        at = f"{self.file}:{where.line}:{where.column}" if where.line else self.file
+        self.warnings.append(f"{at}: {self._renamed(path)}: {message}")
 
     def place(self, path: str) -> Place:
         """Where a key path stands, or its nearest parent that has a place."""

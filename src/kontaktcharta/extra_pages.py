@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -168,3 +169,38 @@ class ExtraPages:
 
 
 EXTRA_PAGES = ExtraPages()
+
+
+def leftovers(folder: Path) -> list[str]:
+    """A warning for each extra page that still holds a placeholder of `charta init`'s starter
+    (`[First name Last name]`), with the line of the first."""
+    placeholders = _starter_placeholders()
+    found: list[str] = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.md")):
+        if path.name.startswith((".", "_")) or not path.is_file():
+            continue
+        for number, line in enumerate(_read(path).splitlines(), 1):
+            hit = next((p for p in placeholders if p in line), None)
+            if hit is not None:
+                found.append(
+                    f"{path}:{number}: still holds the starter's placeholder {hit}; "
+                    "put in your own details (or delete the page if you need none)"
+                )
+                break
+    return found
+
+
+@functools.cache
+def _starter_placeholders() -> tuple[str, ...]:
+    """The bracketed placeholders of the starter's pages, in every language."""
+    from importlib import resources
+
+    found: list[str] = []
+    starter = resources.files("kontaktcharta").joinpath("starter")
+    for lang in starter.iterdir():
+        pages = lang.joinpath("site_src", "pages")
+        for page in pages.iterdir() if pages.is_dir() else ():
+            found += re.findall(r"\[[^\]\n]+\](?!\()", page.read_text("utf-8"))
+    return tuple(dict.fromkeys(found))

@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # types only: no cost at run time
         def wrong(self, node: yaml.Node, path: str, message: str) -> None:
             """Record a problem at a node."""
 
+        def warn(self, node: yaml.Node, path: str, message: str) -> None:
+            """Record a warning at a node."""
+
 
 SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -133,6 +136,13 @@ class Markdown(Kind):
         except markdown.UnsafeLink as error:
             reader.wrong(node, path, str(error))
             return None
+        if "<" in source and (tag := markdown.raw_html(source)):
+            reader.warn(
+                node,
+                path,
+                f"{tag} is shown as text, not as markup: texts take Markdown, not HTML "
+                "(**bold**, *italic*, [link](https://…))",
+            )
         return rendered
 
     def read_json(self, value: Any, path: str, problems: Problems) -> Rendered | None:

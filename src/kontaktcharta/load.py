@@ -9,13 +9,14 @@ the examples are decided (examples.py), all reporting into one collector.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
 from .errors import Place, Problems
-from .keys import Kind, ListOf, MapOf, Nested, closest
+from .keys import Cel, Kind, ListOf, MapOf, Nested, closest
 from .keys import describe as _describe
 from .model import CHARTA, Charta
 from .yamlfile import alias_error, compose, has_alias, read_text
@@ -49,6 +50,8 @@ def load_charta(path: Path, label: str | None = None) -> Charta:
     problems = reader.problems
     if problems and reader.met is not None and has_alias(root):
         raise alias_error(text, label)  # where the reader stopped early
+    if values is None:
+        _check_rules_read(reader)
     if values is not None and not problems:
         translations = values.pop("translations", {})
         charta = Charta(**values, file=label, places=problems.places)
@@ -63,9 +66,23 @@ def load_charta(path: Path, label: str | None = None) -> Charta:
             check_message_limits(charta, problems)
             check_examples(charta, problems)
         problems.check()
-        return charta
+        return replace(charta, warnings=tuple(problems.warnings))
     problems.check()
     raise AssertionError("a charta that could not be read has a problem")  # pragma: no cover
+
+
+def _check_rules_read(reader: Reader) -> None:
+    """Where the charta cannot be made, check the rules that were read anyway, against the
+    facts, so that their mistakes come in the same run as the others."""
+    facts = reader.found.get("facts", () if "facts" not in reader.marks else None)
+    if facts is None:
+        return  # the facts have mistakes of their own: a rule's would only repeat them
+    from .check import check_rule_at
+
+    declared = {fact.name: fact.type for fact in facts}
+    for path, expression in reader.found.items():
+        if isinstance(expression, str):
+            check_rule_at(path, expression, declared, reader.problems)
 
 
 class _Alias(Exception):
@@ -108,6 +125,9 @@ class Reader:
         self.problems = Problems(file, Places(self.marks, lines))
         self.met: set[yaml.Node] | None = set() if count_nodes else None
         """Every node read so far, where the file may have aliases."""
+        self.found: dict[str, Any] = {}
+        """The rules read (by path) and the facts: what is checked where the charta cannot
+        be made."""
 
     def meet(self, node: yaml.Node) -> None:
         """Count a node as read; raise _Alias at once for one met before (not read it again)."""
@@ -122,6 +142,12 @@ class Reader:
         source = self.lines[line] if line < len(self.lines) else ""
         self.problems.at(path, message, place=Place(line + 1, column + 1, source))
 
+    def warn(self, node: yaml.Node, path: str, message: str) -> None:
+        """Record a warning at a node."""
+        line, column = node.start_mark.line, node.start_mark.column
+        source = self.lines[line] if line < len(self.lines) else ""
+        self.problems.warn(path, message, place=Place(line + 1, column + 1, source))
+
     def value(self, node: yaml.Node, path: str, kind: Kind, part: str | None) -> Any:
         """Read one value by its kind; None (and a problem) where it is wrong."""
         self.marks[path] = node.start_mark
@@ -131,11 +157,17 @@ class Reader:
         if isinstance(kind, ListOf):
             return self.list(node, path, kind, part)
         if isinstance(kind, MapOf):
-            return self.map(node, path, kind, part)
+            found = self.map(node, path, kind, part)
+            if path == "facts":
+                self.found[path] = found
+            return found
         if not isinstance(node, yaml.ScalarNode):
             self.wrong(node, path, f"found {_describe(node)}, expected {kind.expected}")
             return None
-        return kind.read(node, path, self)
+        value = kind.read(node, path, self)
+        if type(kind) is Cel and value is not None:
+            self.found[path] = value
+        return value
 
     def values(
         self, node: yaml.Node, path: str, kind: Nested, part: str | None
@@ -213,6 +245,7 @@ class Reader:
             self.wrong(node, path, f"found {_describe(node)}, expected {kind.expected}")
             return None
         values: dict[str, Any] = {}
+        first: dict[str, int] = {}
         ok = True
         item = kind.item
         for key_node, value_node in node.value:
@@ -220,10 +253,11 @@ class Reader:
             self.meet(value_node)
             name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             item_path = f"{path}.{name}"
-            if name in values:
-                self.wrong(key_node, item_path, "duplicate key")
+            if name in first:
+                self.wrong(key_node, item_path, f"duplicate key (first on line {first[name]})")
                 ok = False
                 continue
+            first[name] = key_node.start_mark.line + 1
             if isinstance(item, Nested):
                 read = self.values(value_node, item_path, item, part)
                 if read is None:

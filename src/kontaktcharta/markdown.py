@@ -18,6 +18,16 @@ _PLAIN_INLINE = re.compile(r"[^\x00-\x1f\x7f\\`*_\[\]!<>&]*")
 HTML or line break): it renders as itself, escaped."""
 
 
+_CODE = re.compile(r"(`+).*?\1", re.S)
+_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+
+
+def raw_html(source: str) -> str | None:
+    """The first HTML tag written in a Markdown text outside code (shown as text), if any."""
+    found = _TAG.search(_CODE.sub("", source))
+    return found.group(0)[:40] if found else None
+
+
 class UnsafeLink(ValueError):
     """A link whose scheme is not allowed; the message names it."""
 

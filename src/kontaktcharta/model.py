@@ -431,6 +431,8 @@ class Charta:
     """The file the charta was read from, as the author named it."""
     places: Mapping[str, Place] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     """Where each key path stands in the file, for problems found after reading."""
+    warnings: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    """What the author should know that did not stop the loader, each located."""
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:

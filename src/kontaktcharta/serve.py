@@ -7,6 +7,7 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import re
 import socket
 import sys
 import traceback
@@ -23,8 +24,10 @@ from tornado import httpserver, httputil, web, websocket
 
 from .build import build
 from .errors import ChartaError, Problem
+from .lang import primary
 from .themes import find_theme
 from .watch import Watcher
+from .yamlfile import MAX_BYTES
 
 QUIET = 0.01
 """Seconds without a change that end a burst: an editor's save is a burst far shorter than this.
@@ -108,30 +111,65 @@ def _relative(path: Path, project: Path) -> str:
     return str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
 
 
-def error_page(error: ChartaError) -> str:
-    """The page served in place of every page of the site while the build fails."""
+ERROR_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        "title": "Build fehlgeschlagen",
+        "one": "Die Charta hat einen Fehler",
+        "many": "Die Charta hat {count} Fehler",
+        "text": "Der Build ist fehlgeschlagen, darum steht diese Seite an Stelle der Charta; "
+        "die Dateien auf der Platte sind noch die des letzten guten Builds. Beheben Sie den "
+        "Fehler und speichern Sie: Die Seite kommt von selbst zurück.",
+    },
+    "en": {
+        "title": "Build failed",
+        "one": "The charta has a mistake",
+        "many": "The charta has {count} mistakes",
+        "text": "The build failed, so this page stands in for the charta; the files on disk are "
+        "still those of the last good build. Fix the mistake and save: the page comes back by "
+        "itself.",
+    },
+}
+"""What the error page says, by the charta's primary language (English for any other)."""
+_LANG = re.compile(r"^lang:[ \t]*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.MULTILINE)
+
+
+def error_page(error: ChartaError, lang: str = "en") -> str:
+    """The page served in place of every page of the site while the build fails, in the
+    charta's language (de or en; English for any other)."""
+    words = ERROR_WORDS.get(primary(lang), ERROR_WORDS["en"])
+    shown = lang if primary(lang) in ERROR_WORDS else "en"
     count = len(error.problems)
-    heading = "The charta has a mistake" if count == 1 else f"The charta has {count} mistakes"
+    heading = words["one"] if count == 1 else words["many"].format(count=count)
     problems = "\n".join(_problem(p) for p in error.problems)
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(shown)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>Build failed \N{EN DASH} Kontaktcharta</title>
+<title>{words["title"]} \N{EN DASH} Kontaktcharta</title>
 <style>{_ERROR_CSS}</style>
 </head>
 <body>
 <main>
 <h1>{heading}</h1>
-<p>The build failed, so this page stands in for the charta; the files on disk are still those
-of the last good build. Fix the mistake and save: the page comes back by itself.</p>
+<p>{words["text"]}</p>
 {problems}
 </main>
 </body>
 </html>
 """
+
+
+def charta_lang(config: Path) -> str:
+    """The language a charta file names (`lang:`), read even where the charta has mistakes;
+    English where none is found."""
+    try:
+        with config.open(encoding="utf-8", errors="replace") as handle:
+            found = _LANG.search(handle.read(MAX_BYTES))
+    except OSError:
+        return "en"
+    return found.group(1) if found else "en"
 
 
 def _problem(problem: Problem) -> str:
@@ -283,7 +321,8 @@ class _Site(web.RequestHandler):
         path = self.request.path
         parts = _parts(path)
         if self.live.error is not None and _page_name(path).endswith(".html"):
-            self._send(500, error_page(self.live.error).encode(), "text/html")
+            page = error_page(self.live.error, charta_lang(self.live.config))
+            self._send(500, page.encode(), "text/html")
             return
         found = site_file(self.live.out, path)
         if found.is_dir():

@@ -131,6 +131,8 @@ def _syntax_error(text: str, shown: str) -> ChartaError:
             problem = "this line has no ':' (expected `key: value` or a list entry `- …`)"
         elif "another document" in problem:
             problem = "a second document begins here (a charta is one YAML document)"
+        elif problem == "mapping values are not allowed here" and 0 < line <= len(lines):
+            problem, column = _misaligned(lines, line - 1, column)
         elif error.context and error.problem:
             problem = f"{error.problem} ({error.context})"
         source = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -138,6 +140,38 @@ def _syntax_error(text: str, shown: str) -> ChartaError:
     except yaml.YAMLError as error:
         return ChartaError([Problem(shown, 1, 1, "", f"YAML syntax: {error}")])
     return ChartaError([Problem(shown, 1, 1, "", "YAML syntax: the file is not valid YAML")])
+
+
+def _misaligned(lines: list[str], index: int, column: int) -> tuple[str, int]:
+    """What is wrong where YAML meets a `key:` it cannot take, in plain words, and the column of
+    the key: usually a line indented deeper than the key before it, which has a value."""
+    line = lines[index]
+    indent = len(line) - len(line.lstrip(" "))
+    key = line.strip().split(":", 1)[0]
+    above = next(
+        (
+            i
+            for i in range(index - 1, -1, -1)
+            if lines[i].strip() and not lines[i].lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is not None:
+        before = lines[above]
+        before_indent = len(before) - len(before.lstrip(" "))
+        before_key, colon, value = before.strip().partition(":")
+        if indent > before_indent and colon and value.strip():
+            return (
+                f"`{key}:` is indented deeper than `{before_key.lstrip('- ')}:` on line "
+                f"{above + 1}, which has a value already (indent `{key}:` as far as the key "
+                "it stands beside)",
+                indent + 1,
+            )
+    return (
+        f"YAML cannot take `{key}:` here: check how far this line is indented, and that the "
+        "line before it is complete",
+        indent + 1,
+    )
 
 
 def has_alias(root: yaml.Node) -> bool:
