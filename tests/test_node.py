@@ -84,7 +84,9 @@ def test_node_consumer_decides_as_python_does(charta: Path, tmp_path: Path) -> N
             {
                 "decision": decision.decision,
                 "reasons": list(decision.reasons),
+                "unmet": list(decision.unmet),
                 "questions": [f"{q.kind}:{q.name}" for q in decision.questions],
+                "reply": decision.reply,
             }
         )
     javascript = node_decisions(policy, requests, tmp_path)
@@ -99,5 +101,6 @@ def test_node_consumer_gets_every_example_right(tmp_path: Path) -> None:
     decided = node_decisions(policy, [e["request"] for e in policy["examples"]], tmp_path)
     for example, decision in zip(policy["examples"], decided, strict=True):
         assert decision["decision"] == example["expect"], example["name"]
-        if "reasons" in example:
-            assert decision["reasons"] == example["reasons"], example["name"]
+        for stated in ("reasons", "unmet", "reply"):
+            if stated in example:
+                assert decision[stated] == example[stated], (example["name"], stated)

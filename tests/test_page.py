@@ -146,7 +146,7 @@ def test_each_criterion_has_its_anchor_its_exact_html_and_a_link_to_itself(
             assert "data-criterion-text" in text
             assert text["inner"] == str(criterion.text.html)
             [link] = [a for a in inside.find(tag="a") if a["href"] == f"#{anchor}"]
-            assert link["aria-label"] == "Link zu diesem Punkt" and text_of(link) == "#"
+            assert link["aria-label"] == "Direktlink" and text_of(link) == "#"
 
 
 def test_the_platforms_are_named_with_their_use_and_all_of_is_said(theme: Theme) -> None:

@@ -230,7 +230,7 @@ def test_a_broken_embed_override_fails_the_build(
         "'ICH NEHME KONTAKTE GERN AN', the policy 'Ich nehme Kontakte gern an'",
         "default theme: embed.html: the embed and the policy differ: decline.title: the page says "
         "'ICH LEHNE KONTAKTE AB, WENN', the policy 'Ich lehne Kontakte ab, wenn'",
-        "default theme: embed.html: the embed and the policy differ: decline.criteria[6] "
+        "default theme: embed.html: the embed and the policy differ: decline.criteria[7] "
         "(business-on-facebook): the page shows 'die Anfrage auf Facebook kommt, wir uns aber "
         "nur beruflich kennen.', the policy says 'die Anfrage auf Facebook kommt, wir uns aber "
         "nur beruflich kennen'",
@@ -240,7 +240,7 @@ def test_a_broken_embed_override_fails_the_build(
         "says 'I GLADLY ACCEPT REQUESTS', the policy 'I gladly accept requests'",
         "default theme: en/embed.html: the embed and the policy differ: decline.title: the page "
         "says 'I DECLINE REQUESTS WHEN', the policy 'I decline requests when'",
-        "default theme: en/embed.html: the embed and the policy differ: decline.criteria[6] "
+        "default theme: en/embed.html: the embed and the policy differ: decline.criteria[7] "
         "(business-on-facebook): the page shows 'the request comes on Facebook, but we only know "
         "each other through work.', the policy says 'the request comes on Facebook, but we only "
         "know each other through work'",

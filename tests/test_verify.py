@@ -15,9 +15,9 @@ EXAMPLE = Path(__file__).parents[1] / "charta.yaml"
 EXCHANGE = (
     '<li id="accept-exchange" data-criterion="exchange"><span data-criterion-text>von Menschen, '
     "mit denen ich mich schon anderswo rege austausche, etwa per Mail oder im Fediverse</span> "
-    '<a href="#accept-exchange" aria-label="Link zu diesem Punkt">#</a></li>'
+    '<a href="#accept-exchange" aria-label="Direktlink">#</a></li>'
 )
-MET_LINK = '<a href="#accept-met" aria-label="Link zu diesem Punkt">#</a>'
+MET_LINK = '<a href="#accept-met" aria-label="Direktlink">#</a>'
 MET = (
     '<li id="accept-met" data-criterion="met"><span data-criterion-text>von Menschen, denen ich '
     f"<strong>persönlich begegnet</strong> bin oder die ich bald treffe</span> {MET_LINK}</li>"

@@ -66,6 +66,7 @@ _TERRITORIES = {
 _CSS_STRING_OR_COMMENT = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')|/\*.*?\*/", re.S)
 _CSS_STRING = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')")
 _CSS_SPACE = re.compile(r"\s*([{};,>])\s*|(:)\s+|\s+")
+_CSS_LEADING_ZERO = re.compile(r"(?<![\w.#-])0(\.\d)")
 EMBED = "embed.html"
 """The embed's template in `templates/`."""
 EMBED_STYLE = "embed.css"
@@ -243,11 +244,12 @@ def words_in(words: Mapping[str, Mapping[str, Any]], lang: str) -> dict[str, Any
 
 
 def minify_css(css: str) -> str:
-    """Strip comments and needless whitespace, leaving quoted strings alone."""
+    """Strip comments, needless whitespace and the 0 of `0.5`, leaving quoted strings alone."""
     css = _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", css)
     parts = _CSS_STRING.split(css)
     for i in range(0, len(parts), 2):
         parts[i] = _CSS_SPACE.sub(lambda m: m.group(1) or m.group(2) or " ", parts[i])
+        parts[i] = _CSS_LEADING_ZERO.sub(r"\1", parts[i])  # 0.5rem is .5rem
     text = "".join(parts).strip().replace(";}", "}")
     # The CSS sits inside <style>; a closing tag in it would end the element early.
     if "</style" in text.lower():

@@ -1,6 +1,7 @@
 // A second implementation of docs/deciding.md, in JavaScript with a CEL library from npm:
 // proof that charta.json is enough to decide requests in another language.
-// Usage: node decide.mjs charta.json < requests.json  → one {decision, reasons, questions} each.
+// Usage: node decide.mjs charta.json < requests.json
+//   → one {decision, reasons, unmet, questions, reply} each.
 import {readFileSync} from 'node:fs'
 import {Environment} from '@marcbachmann/cel-js'
 
@@ -60,18 +61,23 @@ function decide (request) {
   const declines = seen(decline)
   const accepts = seen(accept)
 
+  const done = (decision, reasons, unmet = [], reply = true) =>
+    ({decision, reasons: reasons.map((c) => c.id), unmet: unmet.map((c) => c.id), questions: [], reply})
+  const answered = (reasons) => reasons.every((c) => c.reply !== false)
   const holding = declines.filter((c) => c.holds === true)
-  if (holding.length) return {decision: 'decline', reasons: holding.map((c) => c.id), questions: []}
+  if (holding.length) return done('decline', holding, [], answered(holding))
   const all = policy.accept.match === 'all'
   const part = (c) => (all ? or(not(c.applies), c.value) : c.holds)
   const held = accepts.length === 0 ? false
     : all ? and(and(...accepts.map(part)), or(...accepts.map((c) => c.applies)))
       : or(...accepts.map(part))
   const open = declines.filter((c) => c.holds === null)
-  if (held === true && open.length === 0) {
-    return {decision: 'accept', reasons: accepts.filter((c) => c.holds === true).map((c) => c.id), questions: []}
+  if (held === true && open.length === 0) return done('accept', accepts.filter((c) => c.holds === true))
+  if (held === false) {
+    const fallback = otherwise ? [otherwise] : []
+    const unmet = all ? accepts.filter((c) => c.applies === true && c.value === false) : []
+    return done('decline', fallback, unmet, answered(fallback))
   }
-  if (held === false) return {decision: 'decline', reasons: otherwise ? [otherwise.id] : [], questions: []}
 
   const matter = [...(held === null ? accepts.filter((c) => part(c) === null) : []), ...open]
   let platformOpen = all && held === null && or(...accepts.map((c) => c.applies)) === null
@@ -87,7 +93,7 @@ function decide (request) {
   const questions = facts.filter((f) => missing.includes(f.name)).map((f) => `fact:${f.name}`)
   for (const c of [...accept, ...decline]) if (judged.has(c.id)) questions.push(`judgement:${c.id}`)
   if (platformOpen || missing.includes('platform')) questions.push('platform:platform')
-  return {decision: 'review', reasons: [], questions}
+  return {decision: 'review', reasons: [], unmet: [], questions, reply: true}
 }
 
 console.log(JSON.stringify(requests.map(decide)))
