@@ -14,7 +14,11 @@ from kontaktcharta.verify import compare
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
-VALID = [*sorted((CASES / "valid").glob("*.yaml")), Path(__file__).parents[1] / "charta.yaml"]
+VALID = [
+    *sorted((CASES / "valid").glob("*.yaml")),
+    Path(__file__).parents[1] / "charta.yaml",
+    *sorted((Path(__file__).parents[1] / "examples").glob("*/charta.yaml")),
+]
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])
@@ -25,7 +29,7 @@ def test_invalid_charta_gets_its_exact_message(case: Path) -> None:
     assert caught.value.format() + "\n" == expected
 
 
-@pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
+@pytest.mark.parametrize("case", VALID, ids=[f"{c.parent.name}/{c.stem}" for c in VALID])
 def test_valid_charta_page_and_policy_agree(case: Path) -> None:
     site = render_site(case, label=case.name)
     policy = json.loads(site.files["charta.json"])
@@ -34,7 +38,7 @@ def test_valid_charta_page_and_policy_agree(case: Path) -> None:
     assert [c["id"] for c in criteria] == [c.id for c in site.charta.criteria]
 
 
-@pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
+@pytest.mark.parametrize("case", VALID, ids=[f"{c.parent.name}/{c.stem}" for c in VALID])
 def test_valid_charta_policy_matches_its_schema(case: Path) -> None:
     site = render_site(case, label=case.name)
     schema = json.loads(site.files["charta.schema.json"])

@@ -31,7 +31,11 @@ from kontaktcharta.schema import charta_schema, policy_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
-VALID = [*sorted((CASES / "valid").glob("*.yaml")), ROOT / "charta.yaml"]
+VALID = [
+    *sorted((CASES / "valid").glob("*.yaml")),
+    ROOT / "charta.yaml",
+    *sorted((ROOT / "examples").glob("*/charta.yaml")),
+]
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
 NOT_SHAPE = {
     # the file cannot be read as one YAML document of values

@@ -16,7 +16,11 @@ from kontaktcharta.decide import Policy, decide
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSUMER = ROOT / "tests" / "node" / "decide.mjs"
-CHARTAS = [ROOT / "charta.yaml", *sorted((ROOT / "tests" / "cases" / "valid").glob("[af]*.yaml"))]
+CHARTAS = [
+    ROOT / "charta.yaml",
+    *sorted((ROOT / "tests" / "cases" / "valid").glob("[af]*.yaml")),
+    *sorted((ROOT / "examples").glob("*/charta.yaml")),
+]
 
 
 def node_decisions(policy: dict[str, Any], requests: list[dict[str, Any]], tmp: Path) -> Any:
@@ -72,7 +76,7 @@ def requests_for(policy: dict[str, Any], count: int) -> list[dict[str, Any]]:
     return requests
 
 
-@pytest.mark.parametrize("charta", CHARTAS, ids=[c.stem for c in CHARTAS])
+@pytest.mark.parametrize("charta", CHARTAS, ids=[c.parent.name + "/" + c.stem for c in CHARTAS])
 def test_node_consumer_decides_as_python_does(charta: Path, tmp_path: Path) -> None:
     policy = json.loads(render_site(charta, label=charta.name).files["charta.json"])
     requests = requests_for(policy, 1500)
