@@ -31,13 +31,15 @@ _DROPPABLE: Final = frozenset({"reasons", "alternatives"})
 class MessageTooLong(Exception):
     """Even the shortest decline message is longer than the platform takes."""
 
-    def __init__(self, limit: int, shortest: int, platform: str) -> None:
+    def __init__(
+        self, limit: int, shortest: int, platform: str, template: str = "messages.decline"
+    ) -> None:
         self.limit = limit
         self.shortest = shortest
         self.platform = platform
         super().__init__(
             f"the decline message has {shortest} characters even at its shortest, but "
-            f"{platform} takes at most {limit}; shorten messages.decline or the first reason"
+            f"{platform} takes at most {limit}; shorten {template} or the first reason"
         )
 
 
@@ -220,7 +222,9 @@ class DeclineMessages:
             message = template.fill(values)
             if len(message) <= limit[1]:
                 return message
-        raise MessageTooLong(limit[1], len(message), limit[0])
+        own = template is not self.templates[None]
+        written = f"the messages.decline of {limit[0]}" if own else "messages.decline"
+        raise MessageTooLong(limit[1], len(message), limit[0], written)
 
 
 def _listed(reasons: Sequence[str]) -> str:
