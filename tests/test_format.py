@@ -361,3 +361,17 @@ def test_a_translation_needs_what_holds_a_required_text_and_nothing_else() -> No
     assert required[root + "declined"] and not required[root + "declined.alternatives"]
     assert not required[root + "based_on"] and required[root + "based_on.text"]
     assert root + "owner" not in required, "the owner has no text to translate"
+
+
+def test_a_translation_in_a_policy_names_only_known_placeholders() -> None:
+    policy = copy.deepcopy(FULL)
+    policy["translations"]["de"]["messages"]["decline"] = "Hallo {nmae}: {url}"
+    with pytest.raises(ChartaError) as raised:
+        read_policy(policy)
+    assert [(problem.path, problem.message) for problem in raised.value.problems] == [
+        (
+            "translations.de.messages.decline",
+            "unknown placeholder {nmae}; "
+            "a decline message knows {name}, {reasons}, {url}, {alternatives}",
+        )
+    ]

@@ -10,8 +10,8 @@ import pytest
 from kontaktcharta.decide import Policy
 from kontaktcharta.defaults import DEFAULT_DECLINE, default_decline_template
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.messages import MessageTooLong, check_template
-from kontaktcharta.model import Messages
+from kontaktcharta.messages import MessageTooLong
+from kontaktcharta.model import TEMPLATE as TEMPLATE_KIND, Messages
 from kontaktcharta.policy_reader import read_policy
 from policies import whole_policy
 
@@ -134,7 +134,7 @@ def test_the_default_template_follows_the_primary_language(lang: str, default: s
 
 def test_the_defaults_use_every_placeholder_and_pass_the_check() -> None:
     for template in DEFAULT_DECLINE.values():
-        assert check_template(template) is None
+        assert TEMPLATE_KIND.problem(template) is None
         assert all(f"{{{key}}}" in template for key in ("name", "reasons", "url", "alternatives"))
 
 
@@ -203,8 +203,8 @@ def test_a_name_cannot_inject_placeholders() -> None:
         ),
     ],
 )
-def test_check_template_names_unknown_placeholders(template: str, problem: str | None) -> None:
-    assert check_template(template) == problem
+def test_a_template_names_unknown_placeholders(template: str, problem: str | None) -> None:
+    assert TEMPLATE_KIND.problem(template) == problem
 
 
 def test_an_unknown_reason_is_named_with_the_valid_ones() -> None:

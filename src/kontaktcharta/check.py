@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from .errors import Problems
-from .messages import DeclineMessages, MessageTooLong, check_template
+from .messages import DeclineMessages, MessageTooLong
 from .model import Charta, Criterion, Fact
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -46,14 +46,6 @@ def check_charta(charta: Charta, problems: Problems) -> None:
     found.unique_platforms()
     found.facts()
     found.criteria()
-    templates = {"messages.decline": charta.messages.decline}
-    for i, platform in enumerate(charta.platforms):
-        if platform.messages is not None:
-            templates[f"platforms[{i}].messages.decline"] = platform.messages.decline
-    for path, template in templates.items():
-        message = check_template(template) if template is not None else None
-        if message:
-            problems.at(path, message)
 
 
 class Found:

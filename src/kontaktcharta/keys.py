@@ -47,6 +47,7 @@ SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 YAML_TAG: Final = "tag:yaml.org,2002:"
 _NOT_SPACE: Final = r"\S"
+_PLACEHOLDER: Final = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
 
 
 class Kind:
@@ -108,10 +109,38 @@ class Cel(PlainText):
 
 
 class MessageTemplate(PlainText):
-    """A message template with placeholders (checked by check.py)."""
+    """A message template: text with `{placeholder}`s, of which only the declared ones are known."""
 
     name, expected = "message template", "a message template"
     json_type = "a message template (a string)"
+
+    def __init__(self, placeholders: tuple[str, ...]) -> None:
+        self.placeholders = placeholders
+
+    def problem(self, template: str) -> str | None:
+        """What is wrong with `template`: the unknown placeholders it names, or None."""
+        wrong = []
+        for match in _PLACEHOLDER.finditer(template):
+            known = match.group(1) in self.placeholders and not match.group(0).startswith("{{")
+            if not known and match.group(0) not in wrong:
+                wrong.append(match.group(0))
+        if not wrong:
+            return None
+        names = ", ".join("{" + name + "}" for name in self.placeholders)
+        return f"unknown placeholder {', '.join(wrong)}; a decline message knows {names}"
+
+    def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> str | None:
+        text = super().read(node, path, reader)
+        if text is not None and (problem := self.problem(text)):
+            reader.wrong(node, path, problem)
+        return text
+
+    def read_json(self, value: Any, path: str, problems: Problems) -> Any:
+        text = super().read_json(value, path, problems)
+        if text is not None and (problem := self.problem(text)):
+            problems.at(path, problem)
+            return None
+        return text
 
 
 class Markdown(Kind):

@@ -15,13 +15,9 @@ from typing import Final
 from urllib.parse import urljoin
 
 from .defaults import default_decline_template
-from .model import Charta, link
+from .model import PLACEHOLDERS, Charta, link
 
-PLACEHOLDERS: Final = ("name", "reasons", "url", "alternatives")
-"""The placeholders a decline template may use."""
-
-_PLACEHOLDER = re.compile(r"\{(name|reasons|url|alternatives)\}")
-_ANY_PLACEHOLDER = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _EMPTY_NAME = re.compile(r"[ \t]*\{name\}(?=[ \t]*(?:[,.!?;:]|$))", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -41,19 +37,6 @@ class MessageTooLong(Exception):
             f"the decline message has {shortest} characters even at its shortest, but "
             f"{platform} takes at most {limit}; shorten {template} or the first reason"
         )
-
-
-def check_template(template: str) -> str | None:
-    """An error message naming the unknown placeholders in `template`, or None if all are known."""
-    wrong = []
-    for match in _ANY_PLACEHOLDER.finditer(template):
-        known = match.group(1) in PLACEHOLDERS and not match.group(0).startswith("{{")
-        if not known and match.group(0) not in wrong:
-            wrong.append(match.group(0))
-    if not wrong:
-        return None
-    names = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    return f"unknown placeholder {', '.join(wrong)}; a decline message knows {names}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +62,7 @@ class Template:
 
     @classmethod
     def parse(cls, source: str) -> Template:
-        """Prepare a template; unknown placeholders stay text (see check_template)."""
+        """Prepare a template; unknown placeholders stay text (see keys.MessageTemplate)."""
         forms = {}
         for name, reasons, alternatives in itertools.product((True, False), repeat=3):
             given = {"name": name, "url": True, "reasons": reasons, "alternatives": alternatives}

@@ -50,6 +50,9 @@ FactValue = bool | int | float | str
 FACT_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 PLATFORM = "platform"
 """The variable every rule may read, beside the declared facts: the platform id of a request."""
+PLACEHOLDERS: Final = ("name", "reasons", "url", "alternatives")
+"""What a decline template may fill in (see messages.py)."""
+TEMPLATE: Final = MessageTemplate(PLACEHOLDERS)
 
 
 @declared
@@ -85,7 +88,7 @@ class PlatformMessages:
     """Templates for replies on one platform, in place of the charta's."""
 
     decline: str = key(
-        MessageTemplate(),
+        TEMPLATE,
         "The decline message on this platform, with the placeholders of `messages.decline`.",
         example="Hallo {name}, Facebook nutze ich nur privat. Beruflich gern auf XING: {url}",
         translated=True,
@@ -289,7 +292,7 @@ class Messages:
     """Templates for replies."""
 
     decline: str | None = key(
-        MessageTemplate(),
+        TEMPLATE,
         "Decline message with `{name}`, `{reasons}`, `{url}`, `{alternatives}`.",
         example="Guten Tag {name}, … {reasons} … {url}",
         absent="a built-in template in German or English",
