@@ -64,6 +64,7 @@ NOT_SHAPE = {
     "markdown-image",
     "markdown-javascript-link",
     "template-unknown-placeholder",
+    "translation-template-unknown-placeholder",
     "url-unclosed-bracket",
     # what needs the whole charta: ids, declarations, the rules' decisions, translations
     "duplicate-criterion-id",
