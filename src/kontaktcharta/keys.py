@@ -47,6 +47,8 @@ SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 YAML_TAG: Final = "tag:yaml.org,2002:"
 _NOT_SPACE: Final = r"\S"
+_LARGEST: Final = 2**63 - 1
+"""The largest whole number a charta may give (what a 64-bit consumer can hold)."""
 _PLACEHOLDER: Final = re.compile(r"\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}")
 
 
@@ -242,7 +244,8 @@ class Url(Kind):
         """Whether `url` is absolute, of one of the schemes, without spaces."""
         try:
             parts = urlsplit(url)
-            valid = parts.scheme in self.schemes and bool(parts.netloc or parts.scheme == "mailto")
+            where = parts.netloc if parts.scheme != "mailto" else url[len("mailto:") :]
+            valid = parts.scheme in self.schemes and bool(where)
         except ValueError:  # a bracket in the host that opens no IPv6 address
             valid = False
         return valid and not any(ch.isspace() for ch in url)
@@ -264,7 +267,14 @@ class Url(Kind):
         return self.json_schema()
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": rf"^({'|'.join(self.schemes)}):\S+$"}
+        web = rf"{_any_case('http')}{_any_case('s')}?://[^\s/?#]\S*"
+        mail = rf"|{_any_case('mailto')}:\S+" if "mailto" in self.schemes else ""
+        return {"type": "string", "pattern": f"^(?:{web}{mail})$"}
+
+
+def _any_case(word: str) -> str:
+    """A pattern matching `word` in any case (JSON Schema patterns have no flags)."""
+    return "".join(f"[{ch}{ch.upper()}]" for ch in word)
 
 
 class Date(Kind):
@@ -374,23 +384,26 @@ class Int(Kind):
     name, expected, json_type = "whole number ≥ 1", "a whole number of 1 or more", "an int"
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> int | None:
-        if node.tag == YAML_TAG + "int" and str(node.value).isdigit() and int(node.value) >= 1:
+        if node.tag != YAML_TAG + "int" or not str(node.value).isdigit() or int(node.value) < 1:
+            reader.wrong(node, path, f"found {describe(node)}, expected {self.expected}")
+        elif int(node.value) > _LARGEST:
+            reader.wrong(node, path, f"{node.value} is too large (at most {_LARGEST})")
+        else:
             return int(node.value)
-        reader.wrong(node, path, f"found {describe(node)}, expected {self.expected}")
         return None
 
     def read_json(self, value: Any, path: str, problems: Problems) -> int | None:
-        if type(value) is int and 1 <= value < 2**63:
+        if type(value) is int and 1 <= value <= _LARGEST:
             return value
         wanted = "an int of 1 or more" if type(value) is int else self.json_type
         problems.at(path, f"expected {wanted}, got {show(value)}")
         return None
 
     def yaml_schema(self) -> dict[str, Any]:
-        return {"type": "integer", "minimum": 1}
+        return self.json_schema()
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+        return {"type": "integer", "minimum": 1, "maximum": _LARGEST}
 
 
 class Version(Kind):

@@ -146,8 +146,15 @@ def _misaligned(lines: list[str], index: int, column: int) -> tuple[str, int]:
     """What is wrong where YAML meets a `key:` it cannot take, in plain words, and the column of
     the key: usually a line indented deeper than the key before it, which has a value."""
     line = lines[index]
-    indent = len(line) - len(line.lstrip(" "))
-    key = line.strip().split(":", 1)[0]
+    indent = _indent(line)
+    key, _, value = line.strip().removeprefix("- ").partition(":")
+    if column - 1 > line.index(":"):  # a colon inside the value
+        quote = "'" if '"' in value else '"'
+        return (
+            f"the value of `{key}:` has a colon followed by a space or the line's end; put the "
+            f"value in quotes, like {key}: {quote}{value.strip()}{quote}",
+            line.index(":") + len(value) - len(value.lstrip()) + 2,
+        )
     above = next(
         (
             i
@@ -158,11 +165,10 @@ def _misaligned(lines: list[str], index: int, column: int) -> tuple[str, int]:
     )
     if above is not None:
         before = lines[above]
-        before_indent = len(before) - len(before.lstrip(" "))
-        before_key, colon, value = before.strip().partition(":")
-        if indent > before_indent and colon and value.strip():
+        before_key, colon, before_value = before.strip().removeprefix("- ").partition(":")
+        if indent > _indent(before) and colon and before_value.strip():
             return (
-                f"`{key}:` is indented deeper than `{before_key.lstrip('- ')}:` on line "
+                f"`{key}:` is indented deeper than `{before_key}:` on line "
                 f"{above + 1}, which has a value already (indent `{key}:` as far as the key "
                 "it stands beside)",
                 indent + 1,
@@ -172,6 +178,13 @@ def _misaligned(lines: list[str], index: int, column: int) -> tuple[str, int]:
         "line before it is complete",
         indent + 1,
     )
+
+
+def _indent(line: str) -> int:
+    """How far the key of a line stands in: a list entry's `- ` counts as indentation."""
+    stripped = line.lstrip(" ")
+    indent = len(line) - len(stripped)
+    return indent + 2 if stripped.startswith("- ") else indent
 
 
 def has_alias(root: yaml.Node) -> bool:
