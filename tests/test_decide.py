@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import builtins
 import copy
+import io
 import json
+import math
 import random
 from pathlib import Path
 from types import MappingProxyType
@@ -433,6 +435,12 @@ def test_a_criterion_bound_to_every_platform_applies_without_one() -> None:
         ),
         ({"facts": {"score": "4.5"}}, 'facts.score: expected a double (a number), got "4.5"'),
         ({"facts": {"score": False}}, "facts.score: expected a double (a number), got false"),
+        ({"facts": {"score": math.nan}}, "facts.score: expected a double (a number), got nan"),
+        ({"facts": {"score": -math.inf}}, "facts.score: expected a double (a number), got -inf"),
+        (
+            {"facts": {"score": 10**400}},
+            "facts.score: expected a double (a number), got " + "1" + "0" * 36 + "...",
+        ),
         (
             {"facts": {"relationship": "friend"}},
             'facts.relationship: expected one of "customer", "prospect", "private", "none", '
@@ -739,7 +747,12 @@ def test_decide_prints_a_decline_for_a_reader(
     [
         ('{"facts": {"met": 1}}', 2, "-: facts.met: expected a bool (true or false), got 1"),
         ("{facts", 2, "-: not valid JSON: Expecting property name enclosed in double quotes"),
+        ('{"facts": {"score": NaN}}', 2, "-: not valid JSON: NaN is not a JSON value\n"),
+        ("[" * 60_000, 2, "-: not valid JSON: nested too deeply\n"),
+        ('{"facts": {"score": 1' + "0" * 5000 + "}}", 2, "-: not valid JSON: a number has too"),
+        (" " * 65_537, 2, "-: is larger than 65,536 bytes, the most a request may have\n"),
     ],
+    ids=["bad-fact", "not-json", "nan", "too-deep", "long-number", "too-large"],
 )
 def test_decide_refuses_a_bad_request_with_exit_code_2(
     policy_file: Path,
@@ -807,6 +820,37 @@ def test_ask_asks_only_what_is_still_needed(
     assert capsys.readouterr().out.endswith("\nEntscheidung: annehmen (met)\n")
 
 
+@pytest.mark.parametrize(
+    "wrong",
+    ["nan", "inf", "-1e999", "viel", "1" * 5000],
+    ids=["nan", "inf", "-inf", "word", "long"],
+)
+def test_ask_asks_again_for_a_number_that_is_none(
+    policy_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wrong: str,
+) -> None:
+    choices = iter(["xing", "prospect"])  # the platform, then the relationship
+    scores = iter([wrong, "4,5"])
+    asked: list[str] = []
+
+    def answer(prompt: str = "") -> str:
+        asked.append(prompt)
+        if prompt == "> ":
+            return next(choices)
+        if prompt.startswith("Wie gut passt es?"):
+            return next(scores)
+        return "nein" if "[ja/nein]" in prompt else ""
+
+    monkeypatch.setattr(builtins, "input", answer)
+    assert run(ask_command, ["--policy", str(policy_file)]) == 0
+    assert asked.count("Wie gut passt es? (Zahl) ") == 2
+    out = capsys.readouterr().out
+    assert out.count("Bitte eine Zahl eingeben, etwa 2,5.\n") == 1
+    assert out.endswith("\nEntscheidung: offen, noch zu klären:\n  - Was steht darin?\n")
+
+
 def test_ask_leaves_the_rest_open_at_end_of_input(
     policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -831,13 +875,10 @@ def test_ask_leaves_the_rest_open_at_end_of_input(
 
 
 class _Stdin:
-    """A stand-in for sys.stdin that holds one text."""
+    """A stand-in for sys.stdin that holds one text (read as bytes through `buffer`)."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-
-    def read(self) -> str:
-        return self.text
+        self.buffer = io.BytesIO(text.encode("utf-8"))
 
 
 def test_the_policy_is_not_changed_by_deciding() -> None:

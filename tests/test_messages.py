@@ -11,7 +11,8 @@ from kontaktcharta.decide import Policy
 from kontaktcharta.defaults import DEFAULT_DECLINE, default_decline_template
 from kontaktcharta.errors import ChartaError
 from kontaktcharta.messages import MessageTooLong
-from kontaktcharta.model import TEMPLATE as TEMPLATE_KIND, Messages
+from kontaktcharta.model import TEMPLATE as TEMPLATE_KIND
+from kontaktcharta.model import Messages
 from kontaktcharta.policy_reader import read_policy
 from policies import whole_policy
 

@@ -94,11 +94,12 @@ def test_a_facebook_charta_where_all_four_conditions_must_hold(
     assert "- Ich sehe noch kein Thema, das uns verbindet.\n" in message
     assert "Meine Regeln: https://susanne.example/facebook/#accept-mutual\n" in message
 
-    asked = answering(monkeypatch, ["ja", "12", "ja", "nein"])
+    asked = answering(monkeypatch, ["ja", "9223372036854775808", "12", "ja", "nein"])
     assert main(["ask", "--policy", str(policy), "--name", "Frieda"]) == 0
     assert asked == [  # the only platform is not asked for; the judgement by its own question
         "Weiß ich, wer die Person ist oder was uns verbinden könnte? [ja/nein] ",
         "Wie viele gemeinsame Kontakte haben wir? (ganze Zahl) ",
+        "Wie viele gemeinsame Kontakte haben wir? (ganze Zahl) ",  # 2^63 does not fit
         "Verbindet uns ein gemeinsames Thema? [ja/nein] ",
         "Ist mir die Person einigermaßen sympathisch? [ja/nein] ",
     ]

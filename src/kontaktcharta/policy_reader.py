@@ -9,13 +9,13 @@ translations' untranslated keys). Every problem names its key path and what was 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urljoin
 
 from .errors import ChartaError, Problems
+from .jsontext import NotJson, loads
 from .keys import Key, ListOf, MapOf, Markdown, Nested, Translated, Translations, closest, show
 from .lang import TAG, folder
 from .model import CHARTA, Charta, link
@@ -48,18 +48,11 @@ def parse(data: bytes, file: str) -> Any:
     """JSON text → data; NaN and Infinity are not JSON and are refused."""
     from .errors import Problem
 
-    def constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON value")
-
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=constant)
-    except UnicodeDecodeError:
-        raise ChartaError.single(file, "not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        problem = Problem(file, error.lineno, error.colno, "", f"not valid JSON: {error.msg}")
+        return loads(data)
+    except NotJson as error:
+        problem = Problem(file, error.line, error.column, "", error.message)
         raise ChartaError([problem]) from None
-    except (ValueError, RecursionError) as error:
-        raise ChartaError.single(file, f"not valid JSON: {error}") from None
 
 
 def read_policy(data: Any, file: str = "charta.json") -> Charta:

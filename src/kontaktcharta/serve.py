@@ -373,7 +373,10 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
                 cls.reload_waiters(cls.watcher.reload_path)
 
         def on_message(self, message: str) -> None:
-            data = json.loads(message)
+            try:
+                data = json.loads(message)
+            except ValueError:  # not livereload's client: nothing to answer
+                return
             if not isinstance(data, dict) or data.get("command") != "info":
                 super().on_message(message)  # livereload's handshake
                 return

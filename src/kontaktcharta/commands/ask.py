@@ -8,13 +8,14 @@ Exit codes: 0 with a decision; 1 when the policy cannot be used; 2 for an unknow
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any, Final
 
-from ..decide import Decision, Policy, Question, decide
+from ..decide import Decision, Policy, Question, RequestError, decide
 from ..lang import primary
 from ..messages import MessageTooLong
 from ..rules import RuleError
-from .decide import FAILURE, add_policy_argument, error, open_policy
+from .decide import FAILURE, USAGE, add_policy_argument, error, open_policy
 
 TEXTS: Final = {
     "de": {
@@ -88,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         decision = _dialogue(policy, request, args.name, texts)
     except (RuleError, MessageTooLong) as problem:
         return error(problem, FAILURE)
+    except RequestError as problem:  # an answer the policy cannot take, e.g. not UTF-8
+        return error(problem, USAGE)
+    except UnicodeDecodeError:
+        return error("the answer is not UTF-8 text", USAGE)
     print()
     print(_result(decision, texts))
     return 0
@@ -162,9 +167,14 @@ def _number(question: str, kind: str, texts: dict[str, Any]) -> int | float | No
         if not answer:
             return None
         try:
-            return int(answer) if kind == "int" else float(answer.replace(",", "."))
+            number = int(answer) if kind == "int" else float(answer.replace(",", "."))
         except ValueError:
-            print(texts[f"again_{kind}"])
+            number = None
+        if number is not None and (
+            -(2**63) <= number < 2**63 if kind == "int" else math.isfinite(number)
+        ):
+            return number
+        print(texts[f"again_{kind}"])
 
 
 def _choose(question: str, choices: list[tuple[Any, str]], texts: dict[str, Any]) -> Any:

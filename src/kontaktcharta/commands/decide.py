@@ -11,14 +11,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from ..decide import Decision, Policy, RequestError, decide, load_policy
 from ..errors import ChartaError
+from ..jsontext import NotJson, loads
 from ..messages import MessageTooLong
 from ..rules import RuleError
 
 USAGE, FAILURE = 2, 1
+MAX_REQUEST: Final = 64 * 1024
+"""The largest request read: a request is a platform, a few facts and answers."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,17 +96,21 @@ def describe(decision: Decision) -> str:
 
 
 def _read_request(source: str) -> Any:
+    """The request's JSON, at most MAX_REQUEST bytes, from a file or stdin."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_REQUEST + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(MAX_REQUEST + 1)
     except FileNotFoundError:
         raise RequestError("no such file") from None
     except OSError as problem:
         raise RequestError(f"cannot read the request: {problem.strerror}") from None
-    except UnicodeDecodeError:
-        raise RequestError("cannot read the request: not UTF-8 text") from None
+    if len(data) > MAX_REQUEST:
+        raise RequestError(f"is larger than {MAX_REQUEST:,} bytes, the most a request may have")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as problem:
-        raise RequestError(
-            f"not valid JSON: {problem.msg} (line {problem.lineno}, column {problem.colno})"
-        ) from None
+        return loads(data)
+    except NotJson as problem:
+        where = f" (line {problem.line}, column {problem.column})" if problem.line else ""
+        raise RequestError(problem.message + where) from None
