@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kontaktcharta.build import render_site
 from kontaktcharta.commands.init import LANGUAGES, starter
 from kontaktcharta.decide import Policy, decide
+from kontaktcharta.defaults import default_decline_template
 from kontaktcharta.errors import ChartaError
 from kontaktcharta.keys import Url, walk
 from kontaktcharta.messages import MessageTooLong
@@ -392,3 +393,10 @@ def test_the_schema_takes_exactly_the_urls_the_reader_takes(url: str) -> None:
         assert re.search(pattern, url), url
     elif "[" not in url:  # an unclosed IPv6 bracket is seen by the reader only (see NOT_SHAPE)
         assert not re.search(pattern, url), url
+
+
+def test_a_translation_may_write_the_template_its_main_language_leaves_built_in() -> None:
+    policy = built(CASES / "valid" / "translation-own-template.yaml")
+    assert policy["messages"]["decline"] == default_decline_template("de")
+    english = policy["translations"]["en"]["messages"]["decline"]
+    assert english == "Hello {name}, thank you, but no. {reasons} My rules: {url}"

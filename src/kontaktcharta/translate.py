@@ -84,13 +84,16 @@ class _Translation:
     def text(
         self, given: Mapping[str, Any], name: str, where: str, original: object, declared: Key
     ) -> Any:
-        """The translated value of a text the main language has (or has not)."""
-        if original is None and declared.translated != "override":
+        """The translated value of a text the main language has (or has not). A text the main
+        language leaves to a default of its own language (`written`, like the built-in decline
+        template) may be given by a translation all the same."""
+        own = declared.translated == "override" or declared.written is not None
+        if original is None and not own:
             if name in given:
                 self.problem(where, "the main language has no such text to translate")
             return None
         if name not in given:
-            if declared.required or declared.translated != "override":
+            if declared.required or (original is not None and declared.translated != "override"):
                 self.problem(where, f"missing translation of {where}")
             return None
         return given[name]
