@@ -79,6 +79,8 @@ NOT_SHAPE = {
     "fact-name-reserved",
     "fact-undeclared",
     "fact-values-wrong-type",
+    "fact-bool-values-yes-no",
+    "fact-value-infinite",
     "message-limit-too-small",
     "otherwise-twice",
     "otherwise-with-when",

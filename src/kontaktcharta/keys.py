@@ -477,6 +477,9 @@ class Scalar(Kind):
         value = scalar(node)
         if value is None:
             reader.wrong(node, path, f"found {describe(node)}, expected {self.expected}")
+        elif isinstance(value, float) and not math.isfinite(value):
+            reader.wrong(node, path, f"found {node.value}, expected a finite number")
+            return None
         return value
 
     def read_json(self, value: Any, path: str, problems: Problems) -> Any:
@@ -756,12 +759,13 @@ def walk(
 
 
 def scalar(node: yaml.ScalarNode) -> bool | int | float | str | None:
-    """A scalar's value as YAML types it (quoted values stay text); None for null."""
+    """A scalar's value as YAML types it (quoted values stay text); None for null. Only true and
+    false are bools: yes, no, on and off are text, as YAML 1.2 and editors read them."""
     text = str(node.value)
     if node.style in ("'", '"', "|", ">"):
         return text
     if node.tag == YAML_TAG + "bool":
-        return text.lower() in ("true", "yes", "on")
+        return text.lower() == "true" if text.lower() in ("true", "false") else text
     if node.tag == YAML_TAG + "int":
         try:
             return int(text.replace("_", ""), 0)
@@ -787,7 +791,7 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     value = scalar(node) if isinstance(node, yaml.ScalarNode) else None
     if isinstance(value, bool):
-        return f"{node.value!r} (a yes/no value)"
+        return f"the bool {node.value}"
     if isinstance(value, int | float):
         return f"the number {node.value}"
     return "nothing" if value is None else f"the text {str(node.value)[:40]!r}"
