@@ -788,8 +788,9 @@ def test_reply_prints_the_message_and_names_valid_ids(
     )
     assert run(reply_command, ["met", "--policy", str(policy_file)]) == 0
     assert capsys.readouterr().out == (
-        f"Hallo, nein: von Menschen, denen ich begegnet bin {URL}#accept-met\n"
-    )  # an accept criterion is a condition not met; the link goes to it
+        "Hallo, nein: - kein Grund oben zutrifft\n"
+        f"- von Menschen, denen ich begegnet bin {URL}#accept-met\n"
+    )  # an accept criterion is a condition not met, behind the fallback; the link goes to it
     assert run(reply_command, ["mett", "--policy", str(policy_file)]) == 2
     assert capsys.readouterr().err == (
         "charta: error: unknown criterion 'mett'; "

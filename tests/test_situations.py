@@ -110,9 +110,29 @@ def test_a_facebook_charta_where_all_four_conditions_must_hold(
 
     assert main(["reply", "mutual", "--policy", str(policy), "--name", "Frieda"]) == 0
     reply = capsys.readouterr().out
+    facts = {**request["facts"], "shared_topic": True}
+    only_mutual = {"facts": facts, "judgements": {"likeable": True}}
+    assert reply == decided(policy, only_mutual, "--name", "Frieda")["message"] + "\n"
     assert reply.startswith("Hallo Frieda,\n")
     assert "Wir haben noch weniger als fünf gemeinsame Kontakte." in reply
     assert "#accept-mutual" in reply
+
+
+def test_a_reply_for_unmet_conditions_follows_the_fallback_that_ignores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (EXAMPLES / "facebook-all-four" / "charta.yaml").read_text("utf-8")
+    source = source.replace("      otherwise: true\n", "      otherwise: true\n      reply: false\n")
+    source = source[: source.index("\nexamples:")] + "\n"
+    (tmp_path / "charta.yaml").write_text(source, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0
+    capsys.readouterr()
+    assert main(["reply", "mutual", "topic", "--policy", "output/charta.json"]) == 0
+    assert capsys.readouterr().out == (
+        "Keine Nachricht: Anfragen, die aus diesem Grund abgelehnt werden (not-all), "
+        "bleiben ohne Antwort (reply: false).\n"
+    )
 
 
 def test_strangers_who_write_no_word_are_ignored(

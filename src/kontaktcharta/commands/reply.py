@@ -1,7 +1,8 @@
 """`charta reply ID…`: print the decline message for some criteria.
 
 The ids of decline criteria are the reasons; the ids of accept criteria are conditions that were
-not met (as a decline under `match: all` names them). Exit codes: 0 with the message, or with the
+not met (as a decline under `match: all` names them). Given only the latter, the reason is the
+`otherwise` criterion, as in a decision. Exit codes: 0 with the message, or with the
 note that such requests get none; 1 when the policy cannot be used or the message cannot fit the
 platform's limit; 2 for an unknown id or platform.
 """
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
             f"accept criteria: {', '.join(messages.conditions)}",
             USAGE,
         )
+    if unmet and not reasons:  # declined because the accept criteria failed: by the fallback
+        reasons = list(policy.fallback)
     if not messages.answered(reasons):
         silent = ", ".join(id_ for id_ in reasons if id_ in messages.silent)
         print(IGNORED.get(primary(policy.lang), IGNORED["en"]).format(ids=silent))
