@@ -150,10 +150,19 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
             MET_LINK.replace("#accept-met", "#accept-exchange"),
             ["accept.criteria[0] (met): the criterion holds no link to its own anchor #accept-met"],
         ),
-        (  # a theme made before criteria linked to themselves: the text still counts as the li's
+        (  # a theme made before criteria linked to themselves: both parts are named
             MET,
             MET.replace("<span data-criterion-text>", "").replace(f"</span> {MET_LINK}", ""),
-            ["accept.criteria[0] (met): the criterion holds no link to its own anchor #accept-met"],
+            [
+                "accept.criteria[0] (met): no element inside is marked data-criterion-text",
+                "accept.criteria[0] (met): the criterion holds no link to its own anchor "
+                "#accept-met",
+            ],
+        ),
+        (  # the link added, the mark not
+            MET,
+            MET.replace("<span data-criterion-text>", "").replace("</span>", ""),
+            ["accept.criteria[0] (met): no element inside is marked data-criterion-text"],
         ),
     ],
     ids=[
@@ -175,6 +184,7 @@ def test_the_built_page_and_embed_agree(built: tuple[str, str, dict[str, object]
         "no-self-link",
         "self-link-elsewhere",
         "theme-before-self-links",
+        "link-without-mark",
     ],
 )
 def test_every_way_a_page_differs_is_named(

@@ -239,8 +239,10 @@ def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) ->
                 f"{where}: the anchor is {attrs.get('id')!r}, expected '{name}-{criterion['id']}'"
             )
         anchor = f"{name}-{criterion['id']}"
-        text = element.css_first(TEXT_MARK) or element  # a theme of before self-links: the li
-        if not _same(text, criterion["html"]):
+        text = element.css_first(TEXT_MARK)
+        if text is None:
+            found.append(f"{where}: no element inside is marked data-criterion-text")
+        elif not _same(text, criterion["html"]):
             page_html, policy_html = inner(text), _canonical_html(criterion["html"])
             found.append(f"{where}: the page shows {page_html!r}, the policy says {policy_html!r}")
         if element.css_first(f'a[href="#{anchor}"]') is None:
