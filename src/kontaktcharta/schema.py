@@ -112,7 +112,8 @@ class _Schema:
     def key(self, declared: Key, part: str | None, top: bool) -> dict[str, Any]:
         """A key's schema with its documentation."""
         schema = self.kind(declared.kind, part)
-        if self.policy and presence(declared, top) == "nullable":
+        nullable = presence(declared, top) == "nullable" if self.policy else not declared.required
+        if nullable:  # in charta.yaml an empty optional key (`url:`) counts as not given
             schema = {"anyOf": [schema, {"type": "null"}]}
         described: dict[str, Any] = {
             "description": declared.doc,
