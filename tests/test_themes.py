@@ -73,6 +73,25 @@ def test_a_theme_overrides_one_template_of_the_theme_it_extends(project: Path) -
     assert tree.css_first("ul.cards") is not None, "the rest is the cards theme's"
 
 
+def test_a_project_theme_named_like_a_built_in_one_builds_on_it(project: Path) -> None:
+    theme(project, "default", {"templates/_colophon.html": "<p>Eigene Fußzeile</p>\n"})
+    own = {"theme.yaml": "extends: cards\n", "style.css": "body{color:teal}", "templates/.keep": ""}
+    theme(project, "cards", own)
+    own_default = parse(page(project, "default"))
+    assert text(own_default.css_first("footer")) == "Eigene Fußzeile"
+    assert own_default.css_first("h1") is not None, "the rest is the built-in default's"
+    mine, built_in = project / "themes", ROOT / "themes"
+    assert find_theme("cards", project).folders == (
+        mine / "cards",
+        built_in / "cards",
+        mine / "default",
+        built_in / "default",
+    )
+    own_cards = page(project, "cards")
+    assert "<style>body{color:teal}</style>" in own_cards
+    assert "Eigene Fußzeile" in own_cards, "its default is the project's own"
+
+
 def test_the_built_in_cards_theme_holds_only_what_differs() -> None:
     cards = find_theme("cards", ROOT)
     assert [folder.name for folder in cards.folders] == ["cards", "default"]

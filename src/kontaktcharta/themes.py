@@ -4,7 +4,9 @@ A theme is a folder with `templates/` and, optionally, `style.css`, `embed.css`,
 `static/` and `theme.yaml`. It holds only what differs from the theme it extends: a template, a
 style sheet or a word it lacks comes from there. `theme.yaml` names that theme
 (`extends: cards`); without it a theme extends `default`, and `extends: null` makes one that
-stands alone. `default` itself stands alone.
+stands alone. A theme named like one it extends builds on the next of that name: a project's own
+`default` (without `theme.yaml`) holds only what differs from the built-in `default`, which
+itself stands alone.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ class Theme:
 
 def roots(project: Path) -> list[Path]:
     """Where themes are looked for: the project's `themes/`, then the built-in ones."""
-    return [project / "themes", _BUILT_IN, _CHECKOUT]
+    found: list[Path] = []
+    for root in (project / "themes", _BUILT_IN, _CHECKOUT):
+        if root.resolve() not in found:
+            found.append(root.resolve())
+    return found
 
 
 def available(project: Path) -> list[str]:
@@ -69,35 +75,47 @@ def available(project: Path) -> list[str]:
 
 
 def find_theme(name: str, project: Path) -> Theme:
-    """Find a theme by name (the project's first) with every theme it extends."""
+    """Find a theme by name (the project's first) with every theme it extends. A theme that
+    extends one of its own name (a project's `default` or `cards`) builds on the next one found:
+    the built-in theme of that name."""
     folders: list[Path] = []
     wanted: str | None = name
     while wanted is not None:
-        folder = _folder(wanted, project)
-        if folder in folders:
-            chain = " → ".join([*(f.name for f in folders), folder.name])
-            raise ChartaError.single(str(folder / METADATA), f"themes extend each other: {chain}")
+        folder = _folder(wanted, project, folders)
+        if folder is None:
+            if wanted == DEFAULT and _stands_alone(folders[-1]):
+                break  # the built-in default
+            chain = " → ".join([*(f.name for f in folders), wanted])
+            where = folders[-1] / METADATA
+            raise ChartaError.single(str(where), f"themes extend each other: {chain}")
         folders.append(folder)
         wanted = _extends(folder)
     return Theme(name, tuple(folders))
 
 
-def _folder(name: str, project: Path) -> Path:
+def _folder(name: str, project: Path, taken: list[Path]) -> Path | None:
+    """The first theme folder of that name not taken yet; an unknown name is an error."""
+    found = None
     if name and name == Path(name).name and not name.startswith("."):
-        for root in roots(project):
-            if (root / name / "templates").is_dir():
-                return root / name
-    listed = ", ".join(available(project)) or "none"
-    raise ChartaError.single(
-        f"themes/{name}", f"unknown theme {name!r}; available themes: {listed}", "theme"
-    )
+        found = [root / name for root in roots(project) if (root / name / "templates").is_dir()]
+    if not found:
+        listed = ", ".join(available(project)) or "none"
+        raise ChartaError.single(
+            f"themes/{name}", f"unknown theme {name!r}; available themes: {listed}", "theme"
+        )
+    return next((folder for folder in found if folder not in taken), None)
+
+
+def _stands_alone(folder: Path) -> bool:
+    """A `default` without `theme.yaml` extends another `default` where there is one."""
+    return folder.name == DEFAULT and not (folder / METADATA).is_file()
 
 
 def _extends(folder: Path) -> str | None:
     """The theme a theme builds on: its `theme.yaml` says, else `default` (but for itself)."""
     path = folder / METADATA
     if not path.is_file():
-        return None if folder.name == DEFAULT else DEFAULT
+        return DEFAULT
     try:
         data: Any = yaml.load(path.read_text("utf-8"), Loader=FAST_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
