@@ -402,3 +402,14 @@ def test_a_translation_may_write_the_template_its_main_language_leaves_built_in(
     assert policy["messages"]["decline"] == default_decline_template("de")
     english = policy["translations"]["en"]["messages"]["decline"]
     assert english == "Hello {name}, thank you, but no. {reasons} My rules: {url}"
+
+
+def test_a_policy_translated_into_its_own_language_is_refused() -> None:
+    policy = copy.deepcopy(FULL)
+    german = json.dumps(policy["translations"]["de"]).replace("/charter/de/", "/charter/en-gb/")
+    policy["translations"]["EN-gb"] = {**json.loads(german), "lang": "EN-gb"}
+    with pytest.raises(ChartaError) as raised:
+        read_policy(policy)
+    assert [(problem.path, problem.message) for problem in raised.value.problems] == [
+        ("translations.EN-gb", "'EN-gb' is the charta's own language (lang: en-GB)")
+    ]

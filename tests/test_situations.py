@@ -122,7 +122,8 @@ def test_a_reply_for_unmet_conditions_follows_the_fallback_that_ignores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = (EXAMPLES / "facebook-all-four" / "charta.yaml").read_text("utf-8")
-    source = source.replace("      otherwise: true\n", "      otherwise: true\n      reply: false\n")
+    fallback = "      otherwise: true\n"
+    source = source.replace(fallback, fallback + "      reply: false\n")
     source = source[: source.index("\nexamples:")] + "\n"
     (tmp_path / "charta.yaml").write_text(source, "utf-8")
     monkeypatch.chdir(tmp_path)

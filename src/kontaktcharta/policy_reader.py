@@ -76,6 +76,9 @@ def read_policy(data: Any, file: str = "charta.json") -> Charta:
         root = f"translations.{lang}"
         if values is _BAD:
             continue
+        if lang.lower() == charta.lang.lower():
+            problems.at(root, f"{lang!r} is the charta's own language (lang: {charta.lang})")
+            continue
         translated = Charta(**values, file=file)
         reader.check_links(translated, root + ".")
         _check_same(problems, charta, translated, lang)
@@ -263,7 +266,7 @@ class _Reader:
                 items.append(_BAD)
                 continue
             first[name] = i
-            self.renamed[f"{self.prefix}{path}.{name}"] = f"{self.prefix}{where}"
+            self.renamed[f"{path}.{name}"] = where
             rest = {key: item for key, item in entry.items() if key != named}
             values = self.object(rest, where, kind.item, part, make=False)
             items.append(_BAD if values is _BAD else kind.item.make({named: name, **values}))
