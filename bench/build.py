@@ -48,7 +48,7 @@ except ImportError:  # run from a checkout without installing
 from kontaktcharta.build import render_site  # noqa: E402
 from kontaktcharta.load import load_charta  # noqa: E402
 from kontaktcharta.model import Charta  # noqa: E402
-from kontaktcharta.output import write_site  # noqa: E402
+from kontaktcharta.write import write_site  # noqa: E402
 from kontaktcharta.outputs import Build  # noqa: E402
 from kontaktcharta.page import Renderer, read_words  # noqa: E402
 from kontaktcharta.policy import render_policy  # noqa: E402

@@ -21,12 +21,12 @@ CRITERION = "keiner der Gründe oben zutrifft"
 """A criterion's text in the example charta; the new build says it differently."""
 KILLER = """
 import os, pathlib, signal, sys
-from kontaktcharta import output
+from kontaktcharta import write
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
 
 STEPS = [(os, "mkdir"), (os, "rename"), (os, "chmod"), (os, "unlink"), (os, "rmdir"),
-         (pathlib.Path, "write_bytes"), (output, "_exchange")]
+         (pathlib.Path, "write_bytes"), (write, "_exchange")]
 render_site(pathlib.Path("charta.yaml"))  # imports and caches warm before the forks
 
 
@@ -49,7 +49,7 @@ for line in sys.stdin:  # one build per step number, each in a fork of this proc
                 os.kill(os.getpid(), signal.SIGKILL)
 
         if way == "two-renames":  # as on a system without renameat2's RENAME_EXCHANGE
-            output._exchange = lambda a, b: False
+            write._exchange = lambda a, b: False
         for owner, name in STEPS:
             setattr(owner, name, counted(getattr(owner, name), count))
         code = main(argv)

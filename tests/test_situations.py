@@ -118,6 +118,27 @@ def test_a_facebook_charta_where_all_four_conditions_must_hold(
     assert "#accept-mutual" in reply
 
 
+def test_an_open_judgement_is_listed_by_its_own_question(
+    built: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    policy = built("facebook-all-four") / "charta.json"
+    given = iter(["ja", "12", "ja"])
+
+    def answer(prompt: str = "") -> str:
+        try:
+            return next(given)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(builtins, "input", answer)
+    assert main(["ask", "--policy", str(policy)]) == 0
+    assert capsys.readouterr().out.endswith(
+        "Entscheidung: offen, noch zu klären:\n  - Ist mir die Person einigermaßen sympathisch?\n"
+    )
+
+
 def test_a_reply_for_unmet_conditions_follows_the_fallback_that_ignores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -125,6 +125,15 @@ def test_a_theme_that_cannot_be_put_together_is_named(
     assert message in raised.value.format()
 
 
+def test_a_style_sheet_that_would_end_its_element_is_named(project: Path) -> None:
+    theme(project, "broken", {"templates/.keep": "", "style.css": "p{}</style><p>"})
+    with pytest.raises(ChartaError) as raised:
+        render_site(project / "charta.yaml", "broken")
+    assert raised.value.format() == (
+        f"{project / 'themes' / 'broken' / 'style.css'}: must not contain `</style`"
+    )
+
+
 def test_every_theme_found_builds_the_example(project: Path) -> None:
     for name in available(ROOT):
         site = render_site(ROOT / "charta.yaml", name)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from .extra_pages import leftovers, load_extra_pages
 from .model import Charta
-from .output import write_site
 from .outputs import Build
 from .page import Renderer, read_words
 from .policy import dump, render_policy
 from .schema import CHARTA_FILE, charta_schema
 from .site import render
 from .themes import DEFAULT, find_theme
+from .write import write_site
 
 
 @dataclass(frozen=True, slots=True)

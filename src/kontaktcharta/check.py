@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from .errors import Problems
 from .messages import DeclineMessages, MessageTooLong
-from .model import Charta, Criterion, Fact
+from .model import FACT_NAME, Charta, Criterion, Fact
 
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER = re.compile(FACT_NAME)
 CEL_RESERVED = frozenset(
     [
         "true",
@@ -167,7 +167,7 @@ def check_message_limits(charta: Charta, problems: Problems) -> None:
         return
     versions = (charta, *charta.translations)
     prepared = [(version, DeclineMessages.of(version)) for version in versions]
-    fallback = tuple(c.id for c in charta.decline.criteria if c.otherwise)
+    fallback = charta.fallback
     for i, platform in enumerate(charta.platforms):
         if platform.message_limit is None:
             continue

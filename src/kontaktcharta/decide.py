@@ -163,7 +163,7 @@ class Policy:
             )
             for c in everything
         }
-        otherwise = next((c.id for c in charta.decline.criteria if c.otherwise), None)
+        otherwise = charta.fallback[0] if charta.fallback else None
         accept = [criteria[c.id] for c in charta.accept.criteria]
         decline = [criteria[c.id] for c in charta.decline.criteria if c.id != otherwise]
         plans = {}
@@ -188,7 +188,7 @@ class Policy:
             questions=Questions(charta),
             messages=DeclineMessages.of(charta),
             plans=plans,
-            fallback=(otherwise,) if otherwise else (),
+            fallback=charta.fallback,
         )
 
 

@@ -73,7 +73,7 @@ class Questions:
         self.judgements = {
             c.id: Question("judgement", c.id, c.question or c.text.plain)
             for c in charta.criteria
-            if c.when is None and not c.otherwise
+            if c.judged
         }
         asked = _PLATFORM_QUESTION.get(primary(charta.lang), _PLATFORM_QUESTION["en"])
         names = ", ".join(platform.name for platform in charta.platforms)

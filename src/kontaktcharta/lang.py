@@ -16,3 +16,10 @@ def primary(tag: str) -> str:
 def folder(tag: str) -> str:
     """Where a translation's pages go below the output folder: `en/`."""
     return f"{tag.lower()}/"
+
+
+def translation_url(url: str | None, tag: str) -> str | None:
+    """A translation's public address below the charta's `url`; None where it has none."""
+    from urllib.parse import urljoin
+
+    return urljoin(url, folder(tag)) if url else None

@@ -210,6 +210,11 @@ class Criterion:
         default=None,
     )
 
+    @property
+    def judged(self) -> bool:
+        """Whether a person judges it: no rule decides it, and it is not the fallback."""
+        return self.when is None and not self.otherwise
+
 
 @declared
 class Section:
@@ -441,6 +446,11 @@ class Charta:
     def criteria(self) -> tuple[Criterion, ...]:
         """Accept and decline criteria, in page order."""
         return self.accept.criteria + self.decline.criteria
+
+    @property
+    def fallback(self) -> tuple[str, ...]:
+        """The id of the `otherwise` criterion, the reason when the accept criteria fail; or ()."""
+        return tuple(c.id for c in self.decline.criteria if c.otherwise)
 
 
 def link(section: str, criterion_id: str, url: str | None) -> str:

@@ -116,7 +116,7 @@ class Renderer:
         """A style sheet of the theme (the nearest that has it), minified; empty where none."""
         if name not in self._css:
             path = self.theme.file(name)
-            self._css[name] = Markup(minify_css(_read(path)) if path is not None else "")
+            self._css[name] = Markup(minify_css(_read(path), str(path)) if path is not None else "")
         return self._css[name]
 
     def context(
@@ -243,7 +243,7 @@ def words_in(words: Mapping[str, Mapping[str, Any]], lang: str) -> dict[str, Any
     return {**words.get(FALLBACK_LANG, {}), **words.get(primary(lang), {})}
 
 
-def minify_css(css: str) -> str:
+def minify_css(css: str, file: str = "style.css") -> str:
     """Strip comments, needless whitespace and the 0 of `0.5`, leaving quoted strings alone."""
     css = _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or "", css)
     parts = _CSS_STRING.split(css)
@@ -253,7 +253,7 @@ def minify_css(css: str) -> str:
     text = "".join(parts).strip().replace(";}", "}")
     # The CSS sits inside <style>; a closing tag in it would end the element early.
     if "</style" in text.lower():
-        raise ChartaError.single("style.css", "must not contain `</style`")
+        raise ChartaError.single(file, "must not contain `</style`")
     return text
 
 

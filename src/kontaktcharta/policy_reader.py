@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urljoin
 
 from .errors import ChartaError, Problems
 from .jsontext import NotJson, loads
 from .keys import Key, ListOf, MapOf, Markdown, Nested, Translated, Translations, closest, show
-from .lang import TAG, folder
+from .lang import TAG, folder, translation_url
 from .model import CHARTA, Charta, link
 from .policy import POLICY_KEYS, presence
 
@@ -322,7 +321,7 @@ def _check_same(problems: Problems, main: Charta, translated: Charta, lang: str)
             f"{root}.lang",
             f"expected {lang!r} (the translation's key), got {show(translated.lang)}",
         )
-    expected_url = urljoin(main.url, folder(lang)) if main.url else None
+    expected_url = translation_url(main.url, lang)
     if translated.url != expected_url:
         problems.at(
             f"{root}.url",

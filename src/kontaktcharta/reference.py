@@ -80,7 +80,7 @@ class Reference:
         # Step 4: the accept criteria certainly do not hold: decline, with the fallback; under
         # `all`, naming every applicable accept criterion that is false.
         if held is False:
-            fallback = tuple(c.id for c in self.charta.decline.criteria if c.otherwise)
+            fallback = self.charta.fallback
             unmet: tuple[str, ...] = ()
             if self.charta.accept.match == "all":
                 unmet = tuple(id_ for id_, (a, v) in accept.items() if a is True and v is False)

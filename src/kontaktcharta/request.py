@@ -71,12 +71,9 @@ class RequestReader:
         self.platforms = [platform.id for platform in charta.platforms]
         self.facts = {fact.name: fact_check(fact) for fact in charta.facts}
         everything = charta.criteria
-        otherwise = [c.id for c in charta.decline.criteria if c.otherwise]
-        self.otherwise = otherwise[0] if otherwise else None
+        self.otherwise = charta.fallback[0] if charta.fallback else None
         self.ruled = frozenset(c.id for c in everything if c.when is not None)
-        self.judgeable = frozenset(
-            c.id for c in everything if c.when is None and c.id != self.otherwise
-        )
+        self.judgeable = frozenset(c.id for c in everything if c.judged)
         self.judgeable_order = [c.id for c in everything if c.id in self.judgeable]
         self.reads_platform = reads_platform
 

@@ -11,7 +11,18 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin
 
-from .keys import Key, Kind, ListOf, MapOf, Markdown, Nested, Translated, Translations, walk
+from .keys import (
+    PAIR,
+    Key,
+    Kind,
+    ListOf,
+    MapOf,
+    Markdown,
+    Nested,
+    Translated,
+    Translations,
+    walk,
+)
 from .lang import TAG
 from .model import CHARTA, Charta
 from .outputs import Build, Difference
@@ -90,8 +101,8 @@ class _Schema:
             if self.policy and isinstance(declared.kind, Markdown) and name == "text":
                 for pair in ("text", "html"):
                     properties[pair] = {
-                        **_PAIR[pair],
-                        "description": f"{declared.doc} {_PAIR[pair]['description']}",
+                        **PAIR[pair],
+                        "description": f"{declared.doc} {PAIR[pair]['description']}",
                     }
                     required.append(pair)
             else:
@@ -164,12 +175,6 @@ class _Schema:
             schema["description"] = (kind.cls.__doc__ or "").strip()
             self.definitions[label] = schema
         return label
-
-
-_PAIR: Final = {
-    "text": {"type": "string", "description": "As plain text."},
-    "html": {"type": "string", "description": "The exact HTML fragment the page shows."},
-}
 
 
 def _example(example: str) -> Any:

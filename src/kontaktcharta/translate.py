@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
 
 from .errors import Problems
 from .keys import Key, ListOf, MapOf, Nested, Translated
-from .lang import TAG, folder
+from .lang import TAG, translation_url
 from .model import CHARTA, Charta
 
 
@@ -35,7 +34,7 @@ def translate(charta: Charta, translations: Mapping[str, Any], problems: Problem
             dataclasses.replace(
                 translated,
                 lang=lang,
-                url=urljoin(charta.url, folder(lang)) if charta.url else None,
+                url=translation_url(charta.url, lang),
                 translations=(),
             )
         )

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         return error("the answer is not UTF-8 text", USAGE)
     print()
-    print(_result(decision, texts))
+    print(_result(policy, decision, texts))
     return 0
 
 
@@ -129,9 +129,7 @@ def _answer(
         choices = list(policy.platforms.items())
         value = _choose(question.question, choices, texts)
     elif question.kind == "judgement":
-        own = next(c.question for c in policy.charta.criteria if c.id == question.name)
-        asked = own or texts["judgement"].format(text=question.question)
-        value = _yes_no(asked, texts)
+        value = _yes_no(_wording(policy, question, texts), texts)
     else:
         fact = next(f for f in policy.charta.facts if f.name == question.name)
         if fact.values is not None:
@@ -204,7 +202,16 @@ def _choose(question: str, choices: list[tuple[Any, str]], texts: dict[str, Any]
             print(texts["again_choice"])
 
 
-def _result(decision: Decision, texts: dict[str, Any]) -> str:
+def _wording(policy: Policy, question: Question, texts: dict[str, Any]) -> str:
+    """How a question is put: a judgement by its criterion's own question, else "Does it hold?"
+    before the criterion's text."""
+    if question.kind != "judgement":
+        return question.question
+    own = next(c.question for c in policy.charta.criteria if c.id == question.name)
+    return own or texts["judgement"].format(text=question.question)
+
+
+def _result(policy: Policy, decision: Decision, texts: dict[str, Any]) -> str:
     head = texts[decision.decision]
     if decision.reasons:
         head += f" ({', '.join(decision.reasons)})"
@@ -213,11 +220,7 @@ def _result(decision: Decision, texts: dict[str, Any]) -> str:
         lines.append(texts["unmet"].format(ids=", ".join(decision.unmet)))
     if not decision.reply:
         lines.append(texts["ignored"])
-    for question in decision.questions:
-        text = question.question
-        if question.kind == "judgement":
-            text = texts["judgement"].format(text=text)
-        lines.append(f"  - {text}")
+    lines += [f"  - {_wording(policy, question, texts)}" for question in decision.questions]
     if decision.message is not None:
         lines += ["", texts["message"], "", decision.message]
     return "\n".join(lines)
