@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dialogue import answering
 from kontaktcharta.commands import ask as ask_command
 from kontaktcharta.commands import decide as decide_command
 from kontaktcharta.commands import reply as reply_command
@@ -802,14 +803,7 @@ def test_reply_prints_the_message_and_names_valid_ids(
 def test_ask_asks_only_what_is_still_needed(
     policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answers = iter(["xing", "vielleicht", "ja", "Hallo Erika", "nein"])
-    asked: list[str] = []
-
-    def answer(prompt: str = "") -> str:
-        asked.append(prompt)
-        return next(answers)
-
-    monkeypatch.setattr(builtins, "input", answer)
+    asked = answering(monkeypatch, ["xing", "vielleicht", "ja", "Hallo Erika", "nein"])
     assert run(ask_command, ["--policy", str(policy_file)]) == 0
     assert asked == [
         "> ",
@@ -855,15 +849,7 @@ def test_ask_asks_again_for_a_number_that_is_none(
 def test_ask_leaves_the_rest_open_at_end_of_input(
     policy_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answers = iter(["", "ja"])
-
-    def answer(prompt: str = "") -> str:
-        try:
-            return next(answers)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr(builtins, "input", answer)
+    answering(monkeypatch, ["", "ja"])
     assert run(ask_command, ["--policy", str(policy_file)]) == 0
     out = capsys.readouterr().out
     assert out.endswith(

@@ -4,13 +4,13 @@ and `charta ask`, answered by `charta reply`, proved by `charta verify`."""
 
 from __future__ import annotations
 
-import builtins
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from dialogue import answering
 from kontaktcharta.cli import main
 from kontaktcharta.verify import parse, text
 
@@ -52,19 +52,6 @@ def run_json(argv: list[str]) -> dict[str, object]:
         assert main(argv) == 0
     decision: dict[str, object] = json.loads(out.getvalue())
     return decision
-
-
-def answering(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
-    """Answer `charta ask`'s questions in turn; the prompts asked are returned as they come."""
-    given: Iterator[str] = iter(answers)
-    asked: list[str] = []
-
-    def answer(prompt: str = "") -> str:
-        asked.append(prompt)
-        return next(given)
-
-    monkeypatch.setattr(builtins, "input", answer)
-    return asked
 
 
 def test_a_facebook_charta_where_all_four_conditions_must_hold(
@@ -124,15 +111,7 @@ def test_an_open_judgement_is_listed_by_its_own_question(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     policy = built("facebook-all-four") / "charta.json"
-    given = iter(["ja", "12", "ja"])
-
-    def answer(prompt: str = "") -> str:
-        try:
-            return next(given)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr(builtins, "input", answer)
+    answering(monkeypatch, ["ja", "12", "ja"])
     assert main(["ask", "--policy", str(policy)]) == 0
     assert capsys.readouterr().out.endswith(
         "Entscheidung: offen, noch zu klären:\n  - Ist mir die Person einigermaßen sympathisch?\n"
