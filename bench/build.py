@@ -48,12 +48,12 @@ except ImportError:  # run from a checkout without installing
 from kontaktcharta.build import render_site  # noqa: E402
 from kontaktcharta.load import load_charta  # noqa: E402
 from kontaktcharta.model import Charta  # noqa: E402
-from kontaktcharta.write import write_site  # noqa: E402
 from kontaktcharta.outputs import Build  # noqa: E402
 from kontaktcharta.page import Renderer, read_words  # noqa: E402
 from kontaktcharta.policy import render_policy  # noqa: E402
 from kontaktcharta.site import OUTPUTS, Memory  # noqa: E402
 from kontaktcharta.themes import DEFAULT, find_theme  # noqa: E402
+from kontaktcharta.write import write_site  # noqa: E402
 from kontaktcharta.yamlfile import MAX_BYTES  # noqa: E402
 
 PYTHON = sys.executable
@@ -489,11 +489,12 @@ def _frozen(modules: Sequence[str]) -> str:
     )
 
 
-def _imported_by_build(work: Path) -> list[str]:
-    """Every module a build of the example has imported by its end."""
+def _imported_by_build(work: Path, config: Path) -> list[str]:
+    """Every module a build of the charta has imported by its end."""
     probe = (
         "import sys; from kontaktcharta.cli import main; "
-        f"main(['build', '--quiet', '--out', {str(work / 'probe-out')!r}]); "
+        f"main(['build', '--quiet', '--config', {str(config)!r}, "
+        f"'--out', {str(work / 'probe-out')!r}]); "
         "print(' '.join(sorted(sys.modules)))"
     )
     done = subprocess.run(
@@ -504,14 +505,11 @@ def _imported_by_build(work: Path) -> list[str]:
     return [name for name in done.stdout.split() if name != "__main__"]
 
 
-def cold(runs: int, work: Path, against: Path | None) -> None:
-    print(f"## Cold build of the example, {runs} interleaved runs each\n")
+def cold(runs: int, work: Path, against: Path | None, config: Path) -> None:
+    print(f"## Cold build of {config}, {runs} interleaved runs each\n")
     commands = {
         "floor: python -c 'import jinja2, markdown_it, yaml'": (FLOOR, ROOT),
-        BUILD_QUIET: (
-            [PYTHON, str(ROOT / "build.py"), "--quiet", "--out", str(work / "cold-out")],
-            ROOT,
-        ),
+        BUILD_QUIET: (build_command(config, work / "cold-out"), ROOT),
     }
     # The same without site.py, so without this machine's .pth start-up hooks (both pay them).
     bare = {
@@ -521,7 +519,7 @@ def cold(runs: int, work: Path, against: Path | None) -> None:
     # frozen at exit (as cli.script runs a build), once with nothing more, once importing every
     # module a build imports and doing nothing else.
     commands[FLOOR_FROZEN] = ([PYTHON, "-c", _frozen(["jinja2", "markdown_it", "yaml"])], ROOT)
-    commands[IMPORTS_ONLY] = ([PYTHON, "-c", _frozen(_imported_by_build(work))], ROOT)
+    commands[IMPORTS_ONLY] = ([PYTHON, "-c", _frozen(_imported_by_build(work, config))], ROOT)
     rows = []
     for variant, path in ((commands, []), (bare, [sysconfig.get_paths()["purelib"]])):
         builds, envs = with_against(variant, against, path)  # -S: the libraries on the path
@@ -674,7 +672,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="in-process repeats per stage")
     parser.add_argument("--cold-runs", type=int, default=15, help="runs of each cold command")
     parser.add_argument("--only", choices=("scale", "stages", "cold", "others"), action="append")
-    parser.add_argument("--config", type=Path, default=ROOT / "charta.yaml", help="the example")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "charta.yaml", help="the charta of cold and others"
+    )
     parser.add_argument(
         "--against", type=Path, help="another checkout to build with, taking turns (its root)"
     )
@@ -700,7 +700,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "stages" in parts:
             stages(made, args.repeat, work)
         if "cold" in parts:
-            cold(args.cold_runs, work, args.against)
+            cold(args.cold_runs, work, args.against, args.config)
         if "others" in parts:
             others(args.cold_runs, work, args.config)
     return 0
