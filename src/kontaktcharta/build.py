@@ -23,7 +23,7 @@ from .themes import DEFAULT, find_theme
 from .write import write_site
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Site:
     """A rendered site, in memory until it is written."""
 

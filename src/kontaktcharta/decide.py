@@ -28,7 +28,7 @@ _REMEMBERED: Final = 4096
 """At most this many parts of decisions are kept per table; then it starts over."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledCriterion:
     """A criterion as deciding needs it."""
 
@@ -55,7 +55,7 @@ Picker = Callable[[Row], Values]
 _Value = TypeVar("_Value")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Side:
     """What the values of one side's criteria come to; the same values always come to the same."""
 
@@ -76,7 +76,7 @@ class Side:
     """Under `match: all`, the applicable accept criteria that are false, in charta order."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Plan:
     """The criteria that may apply on one platform (or when the platform is unknown)."""
 
@@ -106,7 +106,7 @@ class Plan:
     met."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Policy:
     """A policy compiled for deciding: rules, request checks and per-platform criterion lists."""
 

@@ -24,7 +24,7 @@ _H1 = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ExtraPage:
     """A page from `site_src/pages/*.md`, linked from the footer."""
 

@@ -51,7 +51,7 @@ class Reason:
     """The deep link to the criterion on the page."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Template:
     """A decline template, prepared once for every combination of empty parts."""
 
@@ -103,7 +103,7 @@ def _form(source: str, given: Mapping[str, bool]) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip("\n")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class DeclineMessages:
     """The decline messages of one policy, prepared once."""
 

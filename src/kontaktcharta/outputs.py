@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # what the outputs are given, as types only: no cost at run t
             """How its files, where the site has them, differ from the policy."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Build:
     """What the outputs of one build are made from."""
 
@@ -118,7 +118,7 @@ class Difference:
     """What the file is (`the page`), where the difference is one of its content."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LanguageFile:
     """A file each language gets that shows the charta: the page, the embed, charta.md."""
 

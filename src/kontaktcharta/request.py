@@ -34,7 +34,7 @@ class RequestError(Exception):
     """A request that does not fit the policy; says which key and what was expected."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FactCheck:
     """A declared fact as a request must give it."""
 

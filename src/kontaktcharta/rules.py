@@ -36,7 +36,7 @@ _UNDECLARED = re.compile(r"undeclared reference to '([^']*)'")
 _MISSING = re.compile(r'No value with name "([^"]+)" found in Activation')
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RuleProblem:
     """Why a `when` expression cannot be used."""
 
@@ -102,7 +102,7 @@ def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
     return program if isinstance(program, RuleProblem) else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Rule:
     """One compiled `when` expression."""
 

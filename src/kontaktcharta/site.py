@@ -93,7 +93,7 @@ def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | N
     return policy, found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Memory:
     """The files of a build not yet written."""
 
@@ -104,7 +104,7 @@ class Memory:
         return None if data is None else data.decode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Folder:
     """The files of a built or deployed folder."""
 

@@ -26,7 +26,7 @@ _BUILT_IN: Final = Path(__file__).resolve().parent / "themes"
 _CHECKOUT: Final = Path(__file__).resolve().parents[2] / "themes"  # a source checkout
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Theme:
     """A theme and the themes it builds on, nearest first."""
 
