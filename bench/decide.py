@@ -310,6 +310,8 @@ def against(data: dict[str, Any], requests: list[Request], other: Path, runs: in
     for label in trees:
         print(f"  {label:40} {statistics.median(found[label]):9,.0f}/s")
     print(f"  ratio (this tree / the other)            {ours / theirs:9.2f}")
+    turns = [a / b for a, b in zip(*found.values(), strict=True)]  # each turn's own ratio
+    print(f"  median of the turns' ratios              {statistics.median(turns):9.2f}")
 
 
 def value(chance: random.Random, kind: str, values: Any, literals: dict[str, list[Any]]) -> Any:

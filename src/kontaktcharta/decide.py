@@ -368,7 +368,7 @@ def _decline(
     if name and messages.answered(reasons):  # with the requester's name, made for this request
         message = messages.render(reasons, name, platform, unmet)
         return Decision("decline", reasons, unmet, message=message)
-    key = (reasons, unmet)
+    key = (reasons, unmet) if unmet else reasons  # a tuple of ids, or a pair of them
     decision = plan.declined.get(key)
     if decision is None:
         if messages.answered(reasons):
