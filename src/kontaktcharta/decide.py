@@ -99,11 +99,11 @@ class Plan:
     """The accept side by its criteria's values, as they are met."""
     declines: dict[Values, Side] = field(default_factory=dict, compare=False, repr=False)
     """The decline side by its criteria's values, as they are met."""
-    declined: dict[tuple[tuple[str, ...], tuple[str, ...]], Decision] = field(
+    declined: dict[tuple[str, ...] | tuple[tuple[str, ...], tuple[str, ...]], Decision] = field(
         default_factory=dict, compare=False, repr=False
     )
-    """A decline without the requester's name, by its reasons and unmet criteria, as they are
-    met."""
+    """A decline without the requester's name, by its reasons (and its unmet criteria, where
+    there are any), as they are met."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
