@@ -74,6 +74,7 @@ NOT_SHAPE = {
     "example-unknown-fact",
     "example-wrong-decision",
     "example-wrong-message",
+    "example-message-link-before-url",
     "example-wrong-reply",
     "example-wrong-unmet",
     "fact-name-reserved",
@@ -376,7 +377,7 @@ def test_a_translation_in_a_policy_names_only_known_placeholders() -> None:
     assert [(problem.path, problem.message) for problem in raised.value.problems] == [
         (
             "translations.de.messages.decline",
-            "unknown placeholder {nmae}; "
+            "unknown placeholder {nmae} (did you mean {name}?); "
             "a decline message knows {name}, {reasons}, {url}, {alternatives}",
         )
     ]

@@ -57,6 +57,30 @@ def test_init_then_build_works_at_once(
     assert (here / "out" / page).is_file()
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_setting_the_url_as_the_starter_says_takes_one_edit_more_which_the_error_names(
+    here: Path, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "my-charta", "--lang", lang]) == 0
+    path = here / "my-charta" / "charta.yaml"
+    text = path.read_text("utf-8")
+    commented = next(line for line in text.splitlines() if line.startswith("# url: "))
+    url = commented.removeprefix("# url: ")
+    path.write_text(text.replace(commented, f"url: {url}"), "utf-8")
+    capsys.readouterr()
+    assert main(["build", "--config", str(path), "--out", "out", "--quiet"]) == 1
+    link = f"{url}#decline-business-on-facebook"
+    assert f"(only the links differ: they follow `url:`; the rules link to {link})" in (
+        capsys.readouterr().err
+    )
+    assert f"https://…/{url.rstrip('/').rsplit('/', 1)[-1]}/#decline-business-on-facebook" in text
+    path.write_text(
+        path.read_text("utf-8").replace("\n      #decline-business-on-facebook", f"\n      {link}"),
+        "utf-8",
+    )
+    assert main(["build", "--config", str(path), "--out", "out", "--quiet"]) == 0
+
+
 def test_init_into_the_current_folder_names_the_next_step(
     here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

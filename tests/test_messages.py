@@ -199,7 +199,12 @@ def test_a_name_cannot_inject_placeholders() -> None:
         ),
         (
             "Hallo {{name}}",
-            "unknown placeholder {{name}}; "
+            "unknown placeholder {{name}} (did you mean {name}?); "
+            "a decline message knows {name}, {reasons}, {url}, {alternatives}",
+        ),
+        (
+            "Hallo {nmae}: {url}",
+            "unknown placeholder {nmae} (did you mean {name}?); "
             "a decline message knows {name}, {reasons}, {url}, {alternatives}",
         ),
     ],

@@ -3,7 +3,8 @@ expects. A charta whose rules decide otherwise does not build."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from .errors import Problems
 from .model import Charta, Request
@@ -71,6 +72,12 @@ def request_json(request: Request) -> dict[str, Any]:
     return data
 
 
+_ADDRESS: Final = re.compile(r"https?://[^\s#]*(?=#)")
+"""The address part of a deep link, before its `#`."""
+_LINK: Final = re.compile(r"(?:https?://[^\s#]*)?#[a-z0-9-]+")
+"""A deep link, absolute or the bare anchor."""
+
+
 def _listed(ids: tuple[str, ...]) -> str:
     return ", ".join(ids) if ids else "none"
 
@@ -88,7 +95,11 @@ def _message_differs(name: str, made: str | None, expected: str) -> str:
         min(len(made), len(expected)),
     )
     line = made.count("\n", 0, at) + 1
-    return (
-        f"example {name!r}: the message differs from line {line} of it on: it says "
-        f"{made[at : at + 40]!r}, the example {expected[at : at + 40]!r}"
+    found = (
+        f"example {name!r}: the message differs from line {line} on: the rules give "
+        f"{made[at : at + 40]!r}, the example says {expected[at : at + 40]!r}"
     )
+    if _ADDRESS.sub("", made) == _ADDRESS.sub("", expected):  # only the links' address
+        link = next(iter(_LINK.findall(made)), "")
+        found += f" (only the links differ: they follow `url:`; the rules link to {link})"
+    return found

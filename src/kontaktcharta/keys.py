@@ -129,7 +129,9 @@ class MessageTemplate(PlainText):
         if not wrong:
             return None
         names = ", ".join("{" + name + "}" for name in self.placeholders)
-        return f"unknown placeholder {', '.join(wrong)}; a decline message knows {names}"
+        meant = closest(wrong[0].strip("{}"), self.placeholders)
+        hint = f" (did you mean {{{meant}}}?)" if meant and len(wrong) == 1 else ""
+        return f"unknown placeholder {', '.join(wrong)}{hint}; a decline message knows {names}"
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> str | None:
         text = super().read(node, path, reader)
