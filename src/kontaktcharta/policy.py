@@ -35,43 +35,50 @@ class DeepLink(PlainText):
     json_type = expected
 
 
-POLICY_KEYS: Final[dict[type, tuple[tuple[str, str, Key], ...]]] = {
-    Charta: (
-        (
-            "based_on",
+POLICY_KEYS: Final[dict[type, dict[str, tuple[str, Key]]]] = {
+    Charta: {
+        "based_on": (
             "revision",
             Key(
-                Pattern(REVISION, "revision", "sha256: and 64 hex digits"),
-                "`sha256:` of the canonical JSON (sorted keys, no spaces, UTF-8) of everything "
-                "but `revision`.",
-                "sha256:…",
-                True,
-                "",
-                False,
-                None,
-                None,
+                kind=Pattern(REVISION, "revision", "sha256: and 64 hex digits"),
+                doc="`sha256:` of the canonical JSON (sorted keys, no spaces, UTF-8) of "
+                "everything but `revision`.",
+                example="sha256:…",
+                required=True,
+                absent="",
+                translated=False,
+                only=None,
+                written=None,
             ),
         ),
-    ),
-    Criterion: (
-        (
-            "text",
+    },
+    Criterion: {
+        "text": (
             "link",
             Key(
-                DeepLink(),
-                "Deep link to the criterion: `url` with `#<section>-<id>` where `url` is set, "
-                "else the anchor alone.",
-                "https://erika.example/kontaktcharta/#accept-met",
-                True,
-                "",
-                False,
-                None,
-                None,
+                kind=DeepLink(),
+                doc="Deep link to the criterion: `url` with `#<section>-<id>` where `url` is "
+                "set, else the anchor alone.",
+                example="https://erika.example/kontaktcharta/#accept-met",
+                required=True,
+                absent="",
+                translated=False,
+                only=None,
+                written=None,
             ),
         ),
-    ),
+    },
 }
-"""The keys only the policy has, by the class they belong to: each after the key it follows."""
+"""The keys only the policy has, by the class they belong to: by the key each follows, its
+name and declaration. A translation has no `revision` of its own (see `added`)."""
+
+
+def added(cls: type, translation: bool = False) -> dict[str, tuple[str, Key]]:
+    """The policy's own keys of a class (see POLICY_KEYS), as a translation has them or not."""
+    extra = POLICY_KEYS.get(cls, {})
+    if translation:
+        return {after: (n, k) for after, (n, k) in extra.items() if n != "revision"}
+    return extra
 
 
 def presence(declared: Key, top: bool) -> str:
@@ -145,7 +152,7 @@ class _Writer:
 
     def _plan(self, kind: Nested, part: str | None, top: bool) -> tuple[Step, ...]:
         steps: list[Step] = []
-        extra = {after: (name, key) for after, name, key in POLICY_KEYS.get(kind.cls, ())}
+        extra = added(kind.cls)
         for name, declared in kind.keys(part).items():
             if not isinstance(declared.kind, Translations):
                 steps.append(self._step(name, declared, part, top))

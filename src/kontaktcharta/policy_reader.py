@@ -18,7 +18,7 @@ from .jsontext import NotJson, loads
 from .keys import Key, ListOf, MapOf, Markdown, Nested, Translated, Translations, closest, show
 from .lang import TAG, folder, translation_url
 from .model import CHARTA, Charta, link
-from .policy import POLICY_KEYS, presence
+from .policy import added, presence
 
 MAX_BYTES: Final = 4 * 1024 * 1024
 """The largest policy read: four times the largest charta.yaml, as its JSON carries HTML too."""
@@ -141,7 +141,7 @@ class _Reader:
             return _BAD
         where = kind.part or part
         keys = kind.keys(part)
-        extra = {after: (name, key) for after, name, key in POLICY_KEYS.get(kind.cls, ())}
+        extra = added(kind.cls, translation)
         names = _json_names(keys, extra, translation)
         values: dict[str, Any] = {}
         ok = True
@@ -161,18 +161,18 @@ class _Reader:
                 ok = False
             elif read is not None:
                 values[name] = read
-            if name in extra and not (translation and extra[name][0] == "revision"):
-                added, key = extra[name]
-                given = value.get(added, _BAD)
+            if name in extra:
+                own, key = extra[name]
+                given = value.get(own, _BAD)
                 if given is _BAD:
                     self.problems.at(
-                        _join(path, added),
+                        _join(path, own),
                         f"required key is missing (expected {key.kind.json_type})",
                     )
                     ok = False
-                elif key.kind.read_json(given, _join(path, added), self.problems) is None:
+                elif key.kind.read_json(given, _join(path, own), self.problems) is None:
                     ok = False
-                elif added == "link":
+                elif own == "link":
                     relative = path.removeprefix(self.prefix)
                     self.links.setdefault(self.prefix, []).append((relative, where or "", given))
         if not ok:
@@ -303,7 +303,7 @@ def _json_names(
             names += ["text", "html"]
         else:
             names.append(name)
-        if name in extra and not (translation and extra[name][0] == "revision"):
+        if name in extra:
             names.append(extra[name][0])
     return names
 

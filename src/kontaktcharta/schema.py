@@ -29,7 +29,7 @@ from .outputs import Build, Difference
 
 if TYPE_CHECKING:
     from .outputs import Files
-from .policy import POLICY_KEYS, dump, presence
+from .policy import added, dump, presence
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"
 TAG_PATTERN: Final = f"^{TAG.pattern}$"
@@ -56,19 +56,23 @@ def policy_schema(url: str | None = None) -> dict[str, Any]:
     """The JSON Schema of `charta.json`; its `$id` sits under `url` when there is one."""
     writer = _Schema(policy=True)
     content = writer.object(CHARTA, None)
-    root = {**content, "properties": {**content["properties"]}, "required": [*content["required"]]}
-    writer.definitions["translation"] = content
-    root["properties"]["translations"] = {
+    writer.definitions["translation"] = {  # every key but revision (and translations)
+        **content,
+        "properties": {k: v for k, v in content["properties"].items() if k != "revision"},
+        "required": [k for k in content["required"] if k != "revision"],
+    }
+    translations = {
         "type": "object",
         "description": "The same policy in more languages, by language tag; each has every key "
         "but revision and translations.",
         "propertyNames": {"pattern": TAG_PATTERN},
         "additionalProperties": {"$ref": "#/definitions/translation"},
     }
-    root["required"].append("translations")
-    revision = writer.definitions["translation"]
-    revision["properties"] = {k: v for k, v in revision["properties"].items() if k != "revision"}
-    revision["required"] = [k for k in revision["required"] if k != "revision"]
+    root = {
+        **content,
+        "properties": {**content["properties"], "translations": translations},
+        "required": [*content["required"], "translations"],
+    }
     schema: dict[str, Any] = {"$schema": DRAFT}
     if url:
         schema["$id"] = urljoin(url, POLICY_FILE)
@@ -94,7 +98,7 @@ class _Schema:
         where = kind.part or part
         properties: dict[str, Any] = {}
         required: list[str] = []
-        extra = {after: (name, key) for after, name, key in POLICY_KEYS.get(kind.cls, ())}
+        extra = added(kind.cls)
         for name, declared in kind.keys(part).items():
             if self.policy and isinstance(declared.kind, Translations):
                 continue
@@ -110,9 +114,9 @@ class _Schema:
                 if declared.required or (self.policy and presence(declared, top) != "optional"):
                     required.append(name)
             if self.policy and name in extra:
-                added, key = extra[name]
-                properties[added] = self.key(key, where, top)
-                required.append(added)
+                own, key = extra[name]
+                properties[own] = self.key(key, where, top)
+                required.append(own)
         return {
             "type": "object",
             "required": required,
