@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import yaml
 
 from .errors import Place, Problems
-from .keys import Cel, Kind, ListOf, MapOf, Nested, closest
+from .keys import YAML_TAG, Cel, Kind, ListOf, MapOf, Nested, closest
 from .keys import describe as _describe
 from .model import CHARTA, Charta
 from .yamlfile import alias_error, compose, has_alias, read_text
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # a type only: no cost at run time
         column: int
 
 
-_NULL = "tag:yaml.org,2002:null"
+_NULL = YAML_TAG + "null"
 
 
 def load_charta(path: Path, label: str | None = None) -> Charta:
@@ -102,9 +102,7 @@ class Places(Mapping[str, Place]):
         self._lines = lines
 
     def __getitem__(self, path: str) -> Place:
-        mark = self._marks[path]
-        source = self._lines[mark.line] if mark.line < len(self._lines) else ""
-        return Place(mark.line + 1, mark.column + 1, source)
+        return _place(self._marks[path], self._lines)
 
     def __contains__(self, path: object) -> bool:
         return path in self._marks
@@ -138,15 +136,11 @@ class Reader:
 
     def wrong(self, node: yaml.Node, path: str, message: str) -> None:
         """Record a problem at a node."""
-        line, column = node.start_mark.line, node.start_mark.column
-        source = self.lines[line] if line < len(self.lines) else ""
-        self.problems.at(path, message, place=Place(line + 1, column + 1, source))
+        self.problems.at(path, message, place=_place(node.start_mark, self.lines))
 
     def warn(self, node: yaml.Node, path: str, message: str) -> None:
         """Record a warning at a node."""
-        line, column = node.start_mark.line, node.start_mark.column
-        source = self.lines[line] if line < len(self.lines) else ""
-        self.problems.warn(path, message, place=Place(line + 1, column + 1, source))
+        self.problems.warn(path, message, place=_place(node.start_mark, self.lines))
 
     def value(self, node: yaml.Node, path: str, kind: Kind, part: str | None) -> Any:
         """Read one value by its kind; None (and a problem) where it is wrong."""
@@ -275,6 +269,12 @@ class Reader:
         if not ok:
             return None
         return tuple(values.values()) if kind.name_field is not None else values
+
+
+def _place(mark: Mark, lines: Sequence[str]) -> Place:
+    """A parser's mark (counted from 0) as a Place, with its source line."""
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    return Place(mark.line + 1, mark.column + 1, source)
 
 
 def _is_null(node: yaml.Node) -> bool:

@@ -14,7 +14,7 @@ import dataclasses
 import datetime
 import functools
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 from urllib.parse import urljoin
 
 from .defaults import default_decline_template
@@ -102,7 +102,7 @@ class Platform:
     id: str = key(Slug(), "Unique platform id.", example="xing")
     name: str = key(PlainText(), "The network's name.", example="XING")
     use: Use = key(
-        Choice("business", "private", "mixed"),
+        Choice(*get_args(Use)),
         "How you use the network.",
         example="business",
     )
@@ -130,7 +130,7 @@ class Fact:
 
     name: str = dataclasses.field()
     """The fact's name, a CEL identifier: its key under `facts`."""
-    type: FactType = key(Choice("bool", "int", "double", "string"), "The CEL type.", example="bool")
+    type: FactType = key(Choice(*get_args(FactType)), "The CEL type.", example="bool")
     question: str = key(
         PlainText(),
         "The question that asks a person for the fact.",
@@ -232,7 +232,7 @@ class Section:
         translated=True,
     )
     match: Match = key(
-        Choice("any", "all"),
+        Choice(*get_args(Match)),
         "`any`: one criterion suffices; `all`: every applicable one must hold.",
         example="any",
         default="any",
@@ -332,7 +332,7 @@ class Example:
     name: str = key(PlainText(), "Names the example in errors.", example="Kunde ohne Begegnung")
     request: Request = key(Nested(Request), "The request.")
     expect: Outcome = key(
-        Choice("accept", "decline", "review"),
+        Choice(*get_args(Outcome)),
         "The decision the rules must give.",
         example="accept",
     )

@@ -9,6 +9,7 @@ translations' untranslated keys). Every problem names its key path and what was 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -83,13 +84,7 @@ def read_policy(data: Any, file: str = "charta.json") -> Charta:
         _check_same(problems, charta, translated, lang)
         made.append(translated)
     problems.check()
-    return Charta(**{**_fields(charta), "translations": tuple(made)})
-
-
-def _fields(charta: Charta) -> dict[str, Any]:
-    import dataclasses
-
-    return {field.name: getattr(charta, field.name) for field in dataclasses.fields(charta)}
+    return dataclasses.replace(charta, translations=tuple(made))
 
 
 def _translations(reader: _Reader, given: Any) -> Any:
