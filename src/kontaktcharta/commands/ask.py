@@ -8,12 +8,12 @@ Exit codes: 0 with a decision; 1 when the policy cannot be used; 2 for an unknow
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any, Final
 
 from ..decide import Decision, Policy, Question, RequestError, decide
 from ..lang import primary
 from ..messages import MessageTooLong
+from ..request import FactCheck, fact_value
 from ..rules import RuleError
 from .decide import FAILURE, USAGE, add_policy_argument, error, open_policy
 
@@ -137,7 +137,7 @@ def _answer(
         elif fact.type == "bool":
             value = _yes_no(question.question, texts)
         elif fact.type in ("int", "double"):
-            value = _number(question.question, fact.type, texts)
+            value = _number(question.question, policy.requests.facts[fact.name], texts)
         else:
             value = input(f"{question.question} ").strip() or None
     if value is None:
@@ -159,20 +159,18 @@ def _yes_no(question: str, texts: dict[str, Any]) -> bool | None:
         print(texts["again_yes_no"])
 
 
-def _number(question: str, kind: str, texts: dict[str, Any]) -> int | float | None:
+def _number(question: str, fact: FactCheck, texts: dict[str, Any]) -> int | float | None:
+    """A number the fact takes, as a request would give it (the request's own check)."""
+    kind = fact.type
     while True:
         answer = input(f"{question} {texts[kind]} ").strip()
         if not answer:
             return None
         try:
             number = int(answer) if kind == "int" else float(answer.replace(",", "."))
-        except ValueError:
-            number = None
-        if number is not None and (
-            -(2**63) <= number < 2**63 if kind == "int" else math.isfinite(number)
-        ):
-            return number
-        print(texts[f"again_{kind}"])
+            return fact_value("", fact, number)  # type: ignore[no-any-return]
+        except (ValueError, RequestError):  # not a number, or not one the fact takes
+            print(texts[f"again_{kind}"])
 
 
 def _choose(question: str, choices: list[tuple[Any, str]], texts: dict[str, Any]) -> Any:
