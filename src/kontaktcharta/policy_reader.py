@@ -44,8 +44,8 @@ def load_policy_file(path: Path) -> Charta:
     return read_policy(parse(data, file), file)
 
 
-def parse(data: bytes, file: str) -> Any:
-    """JSON text → data; NaN and Infinity are not JSON and are refused."""
+def parse(data: bytes | str, file: str) -> Any:
+    """JSON text (or its UTF-8 bytes) → data; NaN and Infinity are not JSON and are refused."""
     from .errors import Problem
 
     try:

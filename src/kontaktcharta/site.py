@@ -75,7 +75,7 @@ def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | N
     if text is None:
         return None, [f"{POLICY_FILE}: cannot be read (no such file)"]
     try:
-        policy = parse(text.encode(), POLICY_FILE)
+        policy = parse(text, POLICY_FILE)
         read_policy(policy, POLICY_FILE)
     except ChartaError as error:
         return None, [problem.format() for problem in error.problems]
