@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +145,12 @@ def _parent(path: str) -> str:
     """`a.b[2].c` → `a.b[2]` → `a.b` → `a` → ``."""
     cut = max(path.rfind("."), path.rfind("["))
     return path[:cut] if cut > 0 else ""
+
+
+def read_file(path: Path) -> str:
+    """A file of the project or its theme as text (UTF-8, a byte-order mark allowed); a
+    ChartaError naming the file where it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ChartaError.single(str(path), f"cannot read: {error}") from None

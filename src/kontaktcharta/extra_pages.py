@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markupsafe import Markup
 
-from .errors import ChartaError, Problem
+from .errors import ChartaError, Problem, read_file
 from .keys import SLUG
 from .markdown import UnsafeLink, render_block
 from .outputs import Build, Difference
@@ -43,14 +43,19 @@ class ExtraPage:
 
 def load_extra_pages(folder: Path) -> list[ExtraPage]:
     """Read `folder/*.md` (`site_src/pages/`) into extra pages, sorted by slug."""
+    pages = [_extra_page(path, _html) for path in _page_files(folder)]
+    return sorted(pages, key=lambda p: p.slug)
+
+
+def _page_files(folder: Path) -> list[Path]:
+    """The Markdown files of `site_src/pages/` that are pages (not hidden, not `_partial.md`)."""
     if not folder.is_dir():
         return []
-    pages = []
-    for path in sorted(folder.glob("*.md")):
-        if path.name.startswith((".", "_")) or not path.is_file():
-            continue
-        pages.append(_extra_page(path, _html))
-    return sorted(pages, key=lambda p: p.slug)
+    return [
+        path
+        for path in sorted(folder.glob("*.md"))
+        if not path.name.startswith((".", "_")) and path.is_file()
+    ]
 
 
 def _extra_page(path: Path, md: Callable[[str], str]) -> ExtraPage:
@@ -61,7 +66,7 @@ def _extra_page(path: Path, md: Callable[[str], str]) -> ExtraPage:
             "an extra page needs a file name like `impressum.md` (lower-case letters, digits,"
             " hyphens; not `index`), because it becomes the page's address",
         )
-    lines = _read(path).splitlines()
+    lines = read_file(path).splitlines()
     title, body_start = _front_matter(path, lines)
     body = lines[body_start:]
     if title is None:
@@ -143,13 +148,6 @@ def _page_error(path: Path, lines: list[str], line: int, message: str) -> Charta
     return ChartaError([Problem(str(path), line, 1, "", message, source)])
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ChartaError.single(str(path), f"cannot read: {error}") from None
-
-
 def _html(source: str) -> str:
     return str(render_block(source).html)
 
@@ -176,12 +174,8 @@ def leftovers(folder: Path) -> list[str]:
     (`[First name Last name]`), with the line of the first."""
     placeholders = _starter_placeholders()
     found: list[str] = []
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.md")):
-        if path.name.startswith((".", "_")) or not path.is_file():
-            continue
-        for number, line in enumerate(_read(path).splitlines(), 1):
+    for path in _page_files(folder):
+        for number, line in enumerate(read_file(path).splitlines(), 1):
             hit = next((p for p in placeholders if p in line), None)
             if hit is not None:
                 found.append(

@@ -20,7 +20,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .errors import ChartaError, Problem
+from .errors import ChartaError, Problem, read_file
 from .lang import folder as lang_folder
 from .lang import primary
 from .model import Charta
@@ -116,7 +116,8 @@ class Renderer:
         """A style sheet of the theme (the nearest that has it), minified; empty where none."""
         if name not in self._css:
             path = self.theme.file(name)
-            self._css[name] = Markup(minify_css(_read(path), str(path)) if path is not None else "")
+            css = minify_css(read_file(path), str(path)) if path is not None else ""
+            self._css[name] = Markup(css)
         return self._css[name]
 
     def context(
@@ -228,7 +229,7 @@ def read_words(theme: Theme) -> dict[str, dict[str, Any]]:
         if not path.is_file():
             continue
         try:
-            data = yaml.load(_read(path), Loader=FAST_LOADER)
+            data = yaml.load(read_file(path), Loader=FAST_LOADER)
         except yaml.YAMLError as error:
             raise ChartaError.single(str(path), f"not valid YAML: {error}") from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -255,13 +256,6 @@ def minify_css(css: str, file: str = "style.css") -> str:
     if "</style" in text.lower():
         raise ChartaError.single(file, "must not contain `</style`")
     return text
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ChartaError.single(str(path), f"cannot read: {error}") from None
 
 
 _OPTIONS: dict[str, Any] = {
