@@ -68,8 +68,9 @@ class Live:
     """The charta file as the user named it, for messages."""
     generation: int = 0
     """Builds so far; each served page carries it, so a page from an older build reloads."""
-    error: ChartaError | None = None
-    """Why the latest build failed; None while it is good."""
+    failed: bytes | None = None
+    """The error page served in place of the site's pages while the latest build fails, in
+    the charta's language; None while it is good."""
     warnings: tuple[str, ...] = ()
     """The latest good build's warnings, said again only when they change."""
 
@@ -84,7 +85,7 @@ class Live:
             traceback.print_exc()
             self._failed(ChartaError.single(self.label, f"the build crashed: {error!r}"))
         else:
-            self.error = None
+            self.failed = None
             why = ""
             if changed:
                 why = f" after a change to {_relative(changed[0], self.config.parent)}"
@@ -97,7 +98,7 @@ class Live:
         self.generation += 1
 
     def _failed(self, error: ChartaError) -> None:
-        self.error = error
+        self.failed = error_page(error, charta_lang(self.config)).encode()
         print(error.format(), file=sys.stderr, flush=True)
         print(
             f"Build failed; the browser shows the error and {self.out}/ keeps the last good build",
@@ -320,9 +321,8 @@ class _Site(web.RequestHandler):
     def get(self) -> None:
         path = self.request.path
         parts = _parts(path)
-        if self.live.error is not None and _page_name(path).endswith(".html"):
-            page = error_page(self.live.error, charta_lang(self.live.config))
-            self._send(500, page.encode(), "text/html")
+        if self.live.failed is not None and _page_name(path).endswith(".html"):
+            self._send(500, self.live.failed, "text/html")
             return
         found = site_file(self.live.out, path)
         if found.is_dir():
