@@ -930,7 +930,7 @@ def test_memory_stays_flat_as_requests_go_on() -> None:
         for index in range(count):
             facts = {"met": rng.random() < 0.5, "relationship": rng.choice(["prospect", "none"])}
             facts |= {"mutual_contacts": rng.randrange(100), "score": rng.random() * 5}
-            facts["invitation_text"] = f"Hallo Erika {index} " + "x" * 2000  # CEL copies it
+            facts["invitation_text"] = f"Hallo Erika {index} " + "x" * 1_970  # CEL copies it
             request = {"facts": {k: v for k, v in facts.items() if rng.random() < 0.8}}
             request["judgements"] = {k: rng.random() < 0.5 for k in ("rude", "interest")}
             request["platform"] = rng.choice(["xing", "linkedin", "facebook"])
@@ -953,7 +953,6 @@ def _resident() -> int:
 @pytest.mark.parametrize(
     ("values", "fact", "given", "problem"),
     [
-        ([3, 2**64], "int", 2**64, "expected an int from -2^63 to 2^63-1"),
         (["a", "\ud800"], "string", "\ud800", 'expected a string, got "\ud800"'),
         ([1, 2.5], "double", True, "expected a double (a number), got true"),
     ],
@@ -968,14 +967,21 @@ def test_an_allowed_value_that_does_not_fit_its_type_is_still_refused(
     assert str(raised.value) == f"facts.x: {problem}"
 
 
-def test_a_policy_whose_allowed_values_do_not_fit_their_type_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ([True, 1], "facts[5].values[0]: True is not an int (the fact's type)"),
+        ([3, 2**64], "facts[5].values[1]: expected an int from -2^63 to 2^63-1"),
+    ],
+)
+def test_a_policy_whose_allowed_values_do_not_fit_their_type_is_refused(
+    values: list[Any], problem: str
+) -> None:
     data = policy_data()
-    data["facts"].append({"name": "x", "type": "int", "question": "x?", "values": [True, 1]})
+    data["facts"].append({"name": "x", "type": "int", "question": "x?", "values": values})
     with pytest.raises(ChartaError) as raised:
         Policy.from_json(data)
-    assert raised.value.format() == (
-        "charta.json: facts[5].values[0]: True is not an int (the fact's type)"
-    )
+    assert raised.value.format() == f"charta.json: {problem}"
 
 
 def test_an_int_for_a_double_reaches_the_rules_and_leaves_the_request_alone() -> None:

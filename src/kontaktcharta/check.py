@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from . import limits
 from .errors import Problems
 from .messages import DeclineMessages, MessageTooLong
 from .model import FACT_NAME, Charta, Criterion, Fact
@@ -92,12 +93,34 @@ class Found:
                     f"{path}.values[{i}]",
                     f"{value!r} is not {_A_TYPE[fact.type]} (the fact's type)",
                 )
+            elif isinstance(value, str) and len(value) > limits.FACT_TEXT:
+                self.at(
+                    f"{path}.values[{i}]",
+                    f"has {len(value)} characters; a request gives at most "
+                    f"{limits.FACT_TEXT} (limit: fact text)",
+                )
+            elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+                self.at(f"{path}.values[{i}]", "expected an int from -2^63 to 2^63-1")
+
+    def rule_steps(self, path: str, expression: str, facts: Mapping[str, str], steps: int) -> int:
+        """The steps of the rules so far with this one; reported where they pass the limit."""
+        from .rules import rule_cost  # the CEL runtime, only for a charta with rules
+
+        total = steps + rule_cost(expression, facts)
+        if steps <= limits.COST < total:
+            self.at(
+                path,
+                f"with this rule, the rules may take {total:,} steps for one request; "
+                f"at most {limits.COST:,} together (limit: policy cost)",
+            )
+        return total
 
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
         facts = {f.name: f.type for f in self.charta.facts}
         first: dict[str, str] = {}
         fallbacks: list[str] = []
+        steps = 0
         for section in (self.charta.accept, self.charta.decline):
             for i, criterion in enumerate(section.criteria):
                 path = f"{section.name}.criteria[{i}]"
@@ -133,6 +156,7 @@ class Found:
                         )
                 elif criterion.when is not None:
                     check_rule_at(f"{path}.when", criterion.when, facts, self.problems)
+                    steps = self.rule_steps(f"{path}.when", criterion.when, facts, steps)
         for path in fallbacks[1:]:
             self.at(
                 f"{path}.otherwise",

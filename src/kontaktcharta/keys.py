@@ -105,9 +105,19 @@ def _text(node: yaml.ScalarNode, path: str, reader: Reader, expected: str) -> st
 
 
 class Cel(PlainText):
-    """A CEL expression (checked against the declared facts by check.py)."""
+    """A CEL expression (checked against the declared facts by check.py), of at most
+    `max_length` characters."""
 
     name, expected, json_type = "CEL expression", "a CEL expression", "a CEL expression (a string)"
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def yaml_schema(self) -> dict[str, Any]:
+        return {**super().yaml_schema(), "maxLength": self.max_length}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {**super().json_schema(), "maxLength": self.max_length}
 
 
 class MessageTemplate(PlainText):
@@ -505,6 +515,17 @@ class Container(Kind):
     keys declared `only` for the other list are left out.
     """
 
+    max_items: int | None = None
+    """The most entries a list or map may have (limits.py), where it is bounded."""
+    limit = ""
+    """The name of that limit, as messages and the docs give it."""
+
+    def too_many(self, count: int) -> str | None:
+        """Why `count` entries are too many, or None."""
+        if self.max_items is None or count <= self.max_items:
+            return None
+        return f"has {count:,} entries; at most {self.max_items:,} (limit: {self.limit})"
+
     def children(self, part: str | None = None) -> Iterator[tuple[str, Key, str | None]]:
         """The keys inside, with their path step and the part they stand in."""
         return iter(())
@@ -539,9 +560,13 @@ class ListOf(Container):
 
     name, expected, json_type = "list", "a list", "a list"
 
-    def __init__(self, item: Kind, min_items: int = 0) -> None:
+    def __init__(
+        self, item: Kind, min_items: int = 0, max_items: int | None = None, limit: str = ""
+    ) -> None:
         self.item = item
         self.min_items = min_items
+        self.max_items = max_items
+        self.limit = limit
 
     def children(self, part: str | None = None) -> Iterator[tuple[str, Key, str | None]]:
         if isinstance(self.item, Container):
@@ -558,11 +583,20 @@ class MapOf(Container):
 
     name, expected, json_type = "mapping by name", "a mapping of names", "an object"
 
-    def __init__(self, item: Kind, name: str | None = None, names: str = "") -> None:
+    def __init__(
+        self,
+        item: Kind,
+        name: str | None = None,
+        names: str = "",
+        max_items: int | None = None,
+        limit: str = "",
+    ) -> None:
         self._item = item
         self.name_field = name
         self.names = names
         """The pattern a name must match in the schemas, where there is one."""
+        self.max_items = max_items
+        self.limit = limit
 
     @property
     def item(self) -> Kind:
@@ -638,10 +672,12 @@ class Translations(MapOf):
 
     Declared on the charta itself, which is not made yet: `root` gives it when first needed."""
 
-    def __init__(self, root: Callable[[], Nested]) -> None:
+    def __init__(self, root: Callable[[], Nested], max_items: int) -> None:
         self.root = root
         self.name_field = None
         self.names = f"^{TAG.pattern}$"
+        self.max_items = max_items
+        self.limit = "translations"
 
     @property
     def item(self) -> Kind:

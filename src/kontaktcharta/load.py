@@ -226,6 +226,10 @@ class Reader:
             entries = "entry" if kind.min_items == 1 else "entries"
             self.wrong(node, path, f"is empty (expected at least {kind.min_items} {entries})")
             return None
+        too_many = kind.too_many(len(node.value))
+        if too_many:
+            self.wrong(node, path, too_many)
+            return None
         for item in node.value:
             self.meet(item)
         items = [
@@ -237,6 +241,10 @@ class Reader:
         """A mapping of names the author chooses: facts, a request's facts, translations."""
         if not isinstance(node, yaml.MappingNode):
             self.wrong(node, path, f"found {_describe(node)}, expected {kind.expected}")
+            return None
+        too_many = kind.too_many(len(node.value))
+        if too_many:
+            self.wrong(node, path, too_many)
             return None
         values: dict[str, Any] = {}
         first: dict[str, int] = {}

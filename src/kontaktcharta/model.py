@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Final, Literal, get_args
 from urllib.parse import urljoin
 
+from . import limits
 from .defaults import default_decline_template
 from .errors import Place
 from .keys import (
@@ -138,7 +139,7 @@ class Fact:
         translated=True,
     )
     values: tuple[FactValue, ...] | None = key(
-        ListOf(Scalar(), min_items=1),
+        ListOf(Scalar(), min_items=1, max_items=limits.FACT_VALUES, limit="fact values"),
         "The allowed values.",
         example="[customer, partner, none]",
         absent="any value of the type",
@@ -162,7 +163,7 @@ class Criterion:
         translated=True,
     )
     when: str | None = key(
-        Cel(),
+        Cel(max_length=limits.RULE_LENGTH),
         "CEL expression over the declared facts and `platform`; without it the criterion is a "
         "matter of judgement.",
         example="met || mutual_contacts >= 5",
@@ -240,7 +241,7 @@ class Section:
         only="accept",
     )
     criteria: tuple[Criterion, ...] = key(
-        ListOf(Nested(Criterion), min_items=1),
+        ListOf(Nested(Criterion), min_items=1, max_items=limits.CRITERIA, limit="criteria"),
         "The criteria, in the order the page shows them.",
     )
 
@@ -281,7 +282,7 @@ class Declined:
         translated=True,
     )
     alternatives: tuple[Alternative, ...] = key(
-        ListOf(Nested(Alternative)),
+        ListOf(Nested(Alternative), max_items=limits.ALTERNATIVES, limit="alternatives"),
         "What a declined person can do instead.",
         default=(),
         absent="none",
@@ -403,10 +404,13 @@ class Charta:
         default=None,
     )
     platforms: tuple[Platform, ...] = key(
-        ListOf(Nested(Platform)), "Where the charta applies.", default=(), absent="none"
+        ListOf(Nested(Platform), max_items=limits.PLATFORMS, limit="platforms"),
+        "Where the charta applies.",
+        default=(),
+        absent="none",
     )
     facts: tuple[Fact, ...] = key(
-        MapOf(Nested(Fact), name="name", names=FACT_NAME),
+        MapOf(Nested(Fact), name="name", names=FACT_NAME, max_items=limits.FACTS, limit="facts"),
         "What a tool may know about a request; `when` rules read them.",
         default=(),
         absent="none",
@@ -423,13 +427,13 @@ class Charta:
     declined: Declined = key(Nested(Declined), 'The "Abgelehnt – was jetzt?" section.')
     messages: Messages = key(Nested(Messages), "Templates for replies.", default=Messages())
     examples: tuple[Example, ...] = key(
-        ListOf(Nested(Example)),
+        ListOf(Nested(Example), max_items=limits.EXAMPLES, limit="examples"),
         "Requests and what the rules must decide; the build checks them.",
         default=(),
         absent="none",
     )
     translations: tuple[Charta, ...] = key(
-        Translations(lambda: Nested(Charta)),
+        Translations(lambda: Nested(Charta), max_items=limits.TRANSLATIONS),
         "The charta in more languages, by language tag; each is a page of its own (`/en/`) "
         "and a part of `charta.json`.",
         default=(),

@@ -220,10 +220,18 @@ class _Reader:
         if len(given) < kind.min_items:
             self.problems.at(path, f"expected at least {kind.min_items} entries, got none")
             return _BAD
+        too_many = kind.too_many(len(given))
+        if too_many:
+            self.problems.at(path, too_many)
+            return _BAD
         items = [self.value(item, f"{path}[{i}]", kind.item, part) for i, item in enumerate(given)]
         return _BAD if any(item is _BAD for item in items) else tuple(items)
 
     def map(self, given: Any, path: str, kind: MapOf, part: str | None) -> Any:
+        too_many = kind.too_many(len(given)) if isinstance(given, dict | list) else None
+        if too_many:
+            self.problems.at(path, too_many)
+            return _BAD
         named = kind.name_field
         if named is None:
             if not isinstance(given, dict):

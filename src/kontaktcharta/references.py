@@ -11,6 +11,8 @@ Reading those few fields of the protobuf wire format here spares a dependency on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 _VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
 
 
@@ -21,30 +23,33 @@ class NotChecked(ValueError):
 def identifiers(serialized: bytes) -> frozenset[str]:
     """The names of the identifiers a checked expression reads; NotChecked where unreadable."""
     try:
-        checked = _fields(serialized, 2)  # Any.value
+        checked = fields(serialized, 2)  # Any.value
         if len(checked) != 1:
             raise NotChecked("no CheckedExpr in the Any")
         names: set[str] = set()
-        for entry in _fields(checked[0], 2):  # CheckedExpr.reference_map
-            for reference in _fields(entry, 2):  # the map entry's value
-                if not _fields(reference, 3):  # no overload_id: not a function
-                    names.update(name.decode() for name in _fields(reference, 1))
+        for entry in fields(checked[0], 2):  # CheckedExpr.reference_map
+            for reference in fields(entry, 2):  # the map entry's value
+                if not fields(reference, 3):  # no overload_id: not a function
+                    names.update(name.decode() for name in fields(reference, 1))
         return frozenset(names)
     except (IndexError, UnicodeDecodeError) as error:  # cut short, or not text
         raise NotChecked(str(error)) from None
 
 
-def _fields(data: bytes, number: int) -> list[bytes]:
+def fields(data: bytes, number: int) -> list[bytes]:
     """The length-delimited fields with this number of one protobuf message, in order."""
-    found = []
+    return [value for found, value in message(data) if found == number]
+
+
+def message(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """The length-delimited fields of one protobuf message, in order: (number, bytes)."""
     position, end = 0, len(data)
     while position < end:
         key, position = _varint(data, position)
         wire = key & 7
         if wire == _LENGTH:
             size, position = _varint(data, position)
-            if key >> 3 == number:
-                found.append(data[position : position + size])
+            yield key >> 3, data[position : position + size]
             position += size
         elif wire == _VARINT:
             position = _varint(data, position)[1]
@@ -56,7 +61,6 @@ def _fields(data: bytes, number: int) -> list[bytes]:
             raise NotChecked(f"wire type {wire}")
     if position != end:
         raise NotChecked("a field runs past the end")
-    return found
 
 
 def _varint(data: bytes, position: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from .keys import show
+from .limits import FACT_TEXT
 from .model import PLATFORM, Charta, Fact
 
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
@@ -112,7 +113,7 @@ class RequestReader:
             if type(value) is kind and (
                 (value in fits)
                 if fits is not None
-                else value.isascii()
+                else (value.isascii() and len(value) <= FACT_TEXT)
                 if kind is str
                 else (value - value == 0.0)
                 if kind is float
@@ -152,6 +153,11 @@ def fact_value(name: str, fact: FactCheck, value: Any) -> Any:
         fits = value is True or value is False
     elif kind == "string":
         fits = type(value) is str and (value.isascii() or _is_unicode(value))
+        if fits and len(value) > FACT_TEXT:
+            raise RequestError(
+                f"{_key('facts', name)}: has {len(value):,} characters; at most {FACT_TEXT} "
+                "(limit: fact text)"
+            )
     elif kind == "int":
         fits = type(value) is int
         if fits and not _INT_MIN <= value <= _INT_MAX:

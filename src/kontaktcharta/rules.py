@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.toml
 
+from . import limits
 from .model import PLATFORM
 from .references import NotChecked, identifiers
 
@@ -78,14 +79,18 @@ def _first_problem(error: RuntimeError, facts: Mapping[str, str]) -> RuleProblem
     return RuleProblem(int(found.group(1)), int(found.group(2)), message)
 
 
-def _compile(facts: Mapping[str, str], expression: str) -> cel.Expression | RuleProblem:
+Compiled = tuple[cel.Expression, int]
+"""A compiled rule and the steps it may take (limits.RuleShape.cost)."""
+
+
+def _compile(facts: Mapping[str, str], expression: str) -> Compiled | RuleProblem:
     return _cached_compile(tuple(facts.items()), expression)
 
 
 @functools.lru_cache(maxsize=16384)  # checking a policy and then deciding by it compiles once
-def _cached_compile(
-    facts: tuple[tuple[str, str], ...], expression: str
-) -> cel.Expression | RuleProblem:
+def _cached_compile(facts: tuple[tuple[str, str], ...], expression: str) -> Compiled | RuleProblem:
+    if len(expression) > limits.RULE_LENGTH:  # before CEL parses it
+        return RuleProblem(1, 1, limits.too_long(expression))
     try:
         program = _cached_environment(facts, None).compile(expression)
     except RuntimeError as error:
@@ -93,13 +98,24 @@ def _cached_compile(
     kind = program.return_type().name().lower()
     if kind != "bool":
         return RuleProblem(1, 1, f"the rule gives {kind}, expected a bool")
-    return program
+    try:
+        shape = limits.measure(program.serialize())
+    except NotChecked as error:  # pragma: no cover - CEL's own output
+        return RuleProblem(1, 1, f"the rule cannot be measured against the limits ({error})")
+    beyond = limits.problem(shape)
+    return (program, shape.cost) if beyond is None else RuleProblem(1, 1, beyond)
 
 
 def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
     """Compile `expression` against the declared facts: its first problem, or None when fine."""
     program = _compile(facts, expression)
     return program if isinstance(program, RuleProblem) else None
+
+
+def rule_cost(expression: str, facts: Mapping[str, str]) -> int:
+    """The steps a rule that compiles may take for one request (limits.RuleShape.cost)."""
+    compiled = _compile(facts, expression)
+    return 0 if isinstance(compiled, RuleProblem) else compiled[1]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -114,6 +130,8 @@ class Rule:
     """The compiled expression."""
     needs: tuple[str, ...]
     """The facts it reads, in declared order, `platform` last."""
+    cost: int
+    """The steps it may take for one request (limits.RuleShape.cost)."""
 
 
 class Rules:
@@ -124,13 +142,14 @@ class Rules:
         self._variables = frozenset([*facts, PLATFORM])
         self._env = _environment(facts)
         self._rules: dict[str, Rule] = {}
-        self._lists: dict[tuple[str, ...], cel.Expression] = {}
+        self._lists: dict[tuple[str, ...], cel.Expression | None] = {}
         for name, expression in expressions.items():
-            program = _compile(facts, expression)
-            if isinstance(program, RuleProblem):
-                raise RuleError(f"the rule of criterion '{name}' is invalid: {program.message}")
+            compiled = _compile(facts, expression)
+            if isinstance(compiled, RuleProblem):
+                raise RuleError(f"the rule of criterion '{name}' is invalid: {compiled.message}")
+            program, cost = compiled
             self._rules[name] = Rule(
-                name, expression, program, self._referenced(expression, program)
+                name, expression, program, self._referenced(expression, program), cost
             )
 
     def __getitem__(self, name: str) -> Rule:
@@ -180,14 +199,19 @@ class Rules:
         """These rules, to evaluate together for a request."""
         return RuleGroup(self, tuple(names))
 
-    def listed(self, names: tuple[str, ...]) -> cel.Expression:
-        """One CEL program giving the list of these rules' values; compiled once."""
-        program = self._lists.get(names)
-        if program is None:
-            if len(self._lists) >= _PROGRAMS:
-                self._lists.clear()
-            source = ",\n".join(f"({self._rules[name].expression}\n)" for name in names)
-            program = self._lists[names] = self._env.compile(f"[{source}]")
+    def listed(self, names: tuple[str, ...]) -> cel.Expression | None:
+        """One CEL program giving the list of these rules' values; compiled once. None where
+        CEL cannot compile the list (a rule nested as deep as its parser goes on its own)."""
+        if names in self._lists:
+            return self._lists[names]
+        if len(self._lists) >= _PROGRAMS:
+            self._lists.clear()
+        source = ",\n".join(f"({self._rules[name].expression}\n)" for name in names)
+        try:
+            program = self._env.compile(f"[{source}]")
+        except RuntimeError:
+            program = None  # the rules are evaluated one by one
+        self._lists[names] = program
         return program
 
     def _referenced(self, expression: str, program: cel.Expression) -> tuple[str, ...]:
@@ -241,6 +265,9 @@ _ARENA_USES: Final = 128
 """Requests a group evaluates in one CEL arena (CEL's memory for evaluating), then it takes a new
 one. Reusing the memory is quicker than a fresh arena for every call; an arena frees nothing
 until it goes, so it is not kept for long."""
+_ARENA_STEPS: Final = 100_000
+"""The steps (limits.RuleShape.cost) an arena serves at most: a group of costly rules takes a
+new arena sooner, so that what an arena holds stays small whatever the policy."""
 
 
 Result = bool | None | RuleError
@@ -296,7 +323,9 @@ class RuleGroup:
         self._shapes: dict[frozenset[str], Shape] = {}
         self._orders: dict[tuple[str, ...], Shape] = {}  # the same, by the order a request gives
         self._arena = cel.Arena()
-        self._uses = _ARENA_USES
+        steps = sum(rules[name].cost for name in names)
+        self._arena_uses = max(1, min(_ARENA_USES, _ARENA_STEPS // max(steps, 1)))
+        self._uses = self._arena_uses
 
     def evaluate(self, values: Values) -> tuple[Shape, Sequence[Result]]:
         """The shape of a request's values, and the values of the rules that read one of them,
@@ -306,7 +335,7 @@ class RuleGroup:
         shape = self._orders.get(order) or self._shape(order)  # self.shape(values), inline
         self._uses -= 1
         if self._uses <= 0:
-            self._arena, self._uses = cel.Arena(), _ARENA_USES
+            self._arena, self._uses = cel.Arena(), self._arena_uses
         program = shape.everything
         if program is None:
             if not shape.read:
@@ -317,6 +346,8 @@ class RuleGroup:
             program = shape.everything = self._rules.listed(
                 tuple(self.names[i] for i in shape.read)
             )
+            if program is None:
+                return shape, self._each(shape, values, listing=False)
         try:  # eval(data=values, arena=…), given by position: pybind11 takes that quicker
             found = program.eval(None, values, None, self._arena).plain_value()
         except RuntimeError:  # a value CEL cannot take
@@ -331,7 +362,7 @@ class RuleGroup:
         found = None
         if listing and shape.partial and len(shape.complete) > 1:  # only a partial rule open?
             program = self._rules.listed(tuple(self.names[i] for i in shape.complete))
-            found = self._list(program, values)
+            found = None if program is None else self._list(program, values)
         if found is None:  # or a rule fails: one by one, to name it
             found = [self._one(index, values) for index in shape.complete]
         for index, names in shape.partial:  # with only the facts it reads: fewer to convert

@@ -147,15 +147,22 @@ class _Schema:
             schema: dict[str, Any] = {"type": "array", "items": self.kind(kind.item, part)}
             if kind.min_items:
                 schema["minItems"] = kind.min_items
+            if kind.max_items is not None:
+                schema["maxItems"] = kind.max_items
             return schema
         if isinstance(kind, MapOf):
             if self.policy and kind.name_field is not None:
                 assert isinstance(kind.item, Nested)
                 named = self.define(kind.item, part, name=kind.name_field, pattern=kind.names)
-                return {"type": "array", "items": {"$ref": f"#/definitions/{named}"}}
+                schema = {"type": "array", "items": {"$ref": f"#/definitions/{named}"}}
+                if kind.max_items is not None:
+                    schema["maxItems"] = kind.max_items
+                return schema
             schema = {"type": "object", "additionalProperties": self.kind(kind.item, part)}
             if kind.names:
                 schema["propertyNames"] = {"pattern": kind.names}
+            if kind.max_items is not None:
+                schema["maxProperties"] = kind.max_items
             return schema
         return kind.json_schema() if self.policy else kind.yaml_schema()
 
