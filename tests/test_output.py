@@ -181,7 +181,9 @@ def test_a_folder_a_build_did_not_make_is_refused_and_left_as_it_was(
 # What --out may be
 
 
-@pytest.mark.parametrize("folder", ["a new folder", "an empty folder", "a build", "an old build"])
+@pytest.mark.parametrize(
+    "folder", ["a new folder", "an empty folder", "a build", "an old build", "a folder of builds"]
+)
 def test_a_new_or_empty_folder_or_a_build_is_built_into(
     project: Path, folder: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,6 +197,10 @@ def test_a_new_or_empty_folder_or_a_build_is_built_into(
         assert main(["build", "--quiet", "--out", "public"]) == 0
         (out / MARKER).unlink()
         (out / "gone.html").write_text("from a build before", "utf-8")
+    elif folder == "a folder of builds":  # as README.md builds an example into output/
+        assert main(["build", "--quiet", "--out", "public/example"]) == 0
+        assert main(["build", "--quiet", "--out", "public/old"]) == 0
+        (out / "old" / MARKER).unlink()
     sources = {k: v for k, v in snapshot(project).items() if not k.startswith("public")}
     assert main(["build", "--quiet", "--out", "public"]) == 0
     assert capsys.readouterr() == ("", "")

@@ -86,10 +86,19 @@ def check_output(out: Path, sources: Sequence[tuple[str, Path]] = ()) -> None:
 
 
 def made_by_a_build(folder: Path) -> bool:
-    """Whether a build made the folder: it has the marker, or it is a build of a version before
-    the marker (an `index.html` beside a `charta.json` with the policy's version and revision)."""
-    if (folder / MARKER).is_file():
+    """Whether builds made the folder: it has the marker, or it is a build of a version before
+    the marker, or it holds only folders builds made (`--out output/example`, then `output`)."""
+    if (folder / MARKER).is_file() or _old_build(folder):
         return True
+    inside = list(folder.iterdir())
+    return bool(inside) and all(
+        path.is_dir() and not path.is_symlink() and made_by_a_build(path) for path in inside
+    )
+
+
+def _old_build(folder: Path) -> bool:
+    """A build of a version before the marker: an `index.html` beside a `charta.json` with the
+    policy's format version and revision."""
     try:
         policy = json.loads((folder / "charta.json").read_bytes())
     except (OSError, ValueError):
