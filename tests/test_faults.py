@@ -15,6 +15,7 @@ import pytest
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
 from kontaktcharta.themes import available
+from kontaktcharta.write import MARKER, MARKER_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 CRITERION = "keiner der Gründe oben zutrifft"
@@ -85,10 +86,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def change_charta(project: Path) -> dict[str, bytes]:
-    """Change a criterion's text; return what the new build will write."""
+    """Change a criterion's text; return what the new build will write: its files and the marker."""
     config = project / "charta.yaml"
     config.write_text(config.read_text("utf-8").replace(CRITERION, "kein Grund passt"), "utf-8")
-    return render_site(config, label="charta.yaml").files
+    return {**render_site(config, label="charta.yaml").files, MARKER: MARKER_TEXT}
 
 
 def leftovers(project: Path) -> list[str]:
@@ -152,6 +153,7 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_and_recovers(
         assert main(["build", "--quiet"]) == 0, f"the build after the kill at step {step}"
         assert tree(out) == new
         assert leftovers(project) == [], f"the build after the kill at step {step}"
+        assert not (project / ".output.lock").exists(), f"the build after the kill at step {step}"
         _restore(project, old)
     assert seen["old"] >= 10 and seen["new"] >= 1, seen
     assert seen["moved away"] == (1 if way == "two-renames" else 0), seen

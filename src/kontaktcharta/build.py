@@ -19,7 +19,7 @@ from .page import Renderer, read_words
 from .policy import dump, render_policy
 from .schema import CHARTA_FILE, charta_schema
 from .site import render
-from .themes import DEFAULT, find_theme
+from .themes import DEFAULT, find_theme, roots
 from .write import write_site
 
 
@@ -77,8 +77,21 @@ def build(
     """Render, verify and write a site; return it and the seconds taken."""
     start = time.perf_counter()
     site = render_site(config, theme_name, label)
-    write_site(site.files, out)
+    write_site(site.files, out, sources(config, theme_name))
     return site, time.perf_counter() - start
+
+
+def sources(config: Path, theme_name: str = DEFAULT) -> list[tuple[str, Path]]:
+    """What a build is made from, named: the output folder may be none of them, nor hold one,
+    nor lie inside one (write.check_output). Every folder of themes is, not only this theme's:
+    the next build may take another."""
+    project = config.parent
+    return [
+        ("the charta", config),
+        ("the site's sources", project / "site_src"),
+        *(("the theme", folder) for folder in find_theme(theme_name, project).folders),
+        *(("the themes folder", folder) for folder in roots(project)),
+    ]
 
 
 def _warnings(charta: Charta, on: datetime.date) -> list[str]:

@@ -1,24 +1,121 @@
-"""Writing a site so that `output/` is always the whole old or the whole new build."""
+"""Writing a site so that `output/` is always the whole old or the whole new build.
+
+A build replaces its output folder whole, so it writes only to a folder that a build made (it
+holds the marker file), a new one or an empty one; never to a folder of the sources or above
+them. One build at a time writes a folder: it holds a lock beside it (`.output.lock`) meanwhile.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Final
 
 from .errors import ChartaError
+from .lock import Busy, Lock
 
+MARKER: Final = ".kontaktcharta"
+"""The file in every output folder that says a build made it, and may replace it."""
+MARKER_TEXT: Final = (
+    b"Made by Kontaktcharta's `charta build`, which replaces this folder whole on every build.\n"
+)
+WAIT: Final = 5.0
+"""Seconds a build waits for another build writing the same output folder."""
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_REPLACED = "and each build replaces its output folder whole"
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write the files into a fresh folder beside `out`, then swap it in."""
-    out = out.absolute()
+def write_site(
+    files: dict[str, bytes], out: Path, sources: Sequence[tuple[str, Path]] = ()
+) -> None:
+    """Write the files into a fresh folder beside `out`, then swap it in; one build at a time.
+
+    `sources` are what the build was made from, named (`the charta`, path): `out` may be none
+    of them, nor hold one, nor lie inside one."""
+    out = Path(os.path.abspath(out))
+    check_output(out, sources)  # before the lock, whose file would be litter beside a refused one
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        lock = Lock.take(out.with_name(f".{out.name}.lock"), WAIT)
+    except OSError as error:
+        raise ChartaError.single(str(out), f"cannot write here: {error.strerror}") from None
+    except Busy as busy:
+        who = f"another build (pid {busy.holder})" if busy.holder else "another build"
+        raise ChartaError.single(
+            str(out),
+            f"{who} is writing this folder and did not finish within {WAIT:g} s; "
+            "try again once it is done",
+        ) from None
+    with lock:
+        _write(files, out, sources)
+
+
+def check_output(out: Path, sources: Sequence[tuple[str, Path]] = ()) -> None:
+    """Refuse an output folder whose replacing would destroy what no build made: one of the
+    `sources`, a folder inside one or holding one, or a folder of files without the marker."""
+    where = Path(os.path.abspath(out))
+    real = where.resolve()
+    named = f"{where} (a link to {real})" if where.is_symlink() else str(where)
+    for what, source in sources:
+        for path in dict.fromkeys([Path(os.path.abspath(source)), source.resolve()]):
+            for folder in dict.fromkeys([where, real]):
+                if path == folder:
+                    why = f"it is {what} {path}"
+                elif path.is_relative_to(folder):
+                    why = f"it holds {what} {path}"
+                elif folder.is_relative_to(path):
+                    why = f"it is inside {what} {path}"
+                else:
+                    continue
+                raise ChartaError.single(
+                    named,
+                    f"cannot be the output folder: {why}, {_REPLACED}; "
+                    "give --out a folder of its own (such as output)",
+                )
+    if where.is_dir() and not made_by_a_build(where) and any(where.iterdir()):
+        raise ChartaError.single(
+            named,
+            f"cannot be the output folder: it holds files no build made (it has no {MARKER}), "
+            f"{_REPLACED}; give --out a new or empty folder",
+        )
+
+
+def made_by_a_build(folder: Path) -> bool:
+    """Whether builds made the folder: it has the marker, or it is a build of a version before
+    the marker, or it holds only folders builds made (`--out output/example`, then `output`)."""
+    if (folder / MARKER).is_file() or _old_build(folder):
+        return True
+    inside = list(folder.iterdir())
+    return bool(inside) and all(
+        path.is_dir() and not path.is_symlink() and made_by_a_build(path) for path in inside
+    )
+
+
+def _old_build(folder: Path) -> bool:
+    """A build of a version before the marker: an `index.html` beside a `charta.json` with the
+    policy's format version and revision."""
+    try:
+        policy = json.loads((folder / "charta.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (
+        (folder / "index.html").is_file()
+        and isinstance(policy, dict)
+        and isinstance(policy.get("charta"), int)
+        and str(policy.get("revision")).startswith("sha256:")
+    )
+
+
+def _write(files: dict[str, bytes], out: Path, sources: Sequence[tuple[str, Path]]) -> None:
+    """Write while holding the lock: what a killed build left is undone first."""
+    try:
         recover(out)
+        check_output(out, sources)  # again, now that the folder is this build's alone
         if out.exists() and not out.is_dir():
             raise ChartaError.single(str(out), "exists and is not a folder")
         if out.exists() and not _replaceable(out):
@@ -35,6 +132,7 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
             target = fresh / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        (fresh / MARKER).write_bytes(MARKER_TEXT)
         fresh.chmod(0o755)
         _swap(fresh, out)
     except OSError as error:

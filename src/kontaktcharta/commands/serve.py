@@ -38,6 +38,11 @@ def run(args: argparse.Namespace) -> int:
         print("charta serve needs Linux: it watches the files through inotify", file=sys.stderr)
         return 1
 
+    from ..build import sources
+    from ..write import check_output
+
+    # Each build checks its folder as it writes; a folder it may not replace is said at once.
+    check_output(Path(args.out), sources(Path(args.config), args.theme))
     warning = exposure_warning(args.host)
     if warning:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
