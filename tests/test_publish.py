@@ -406,8 +406,12 @@ def test_jekyll_builds_charta_md_with_every_anchor(
     check_built_pages(jekyll_builds(markdown, tmp_path), policy)
 
 
-TEMPLATES = "{{% shortcode %}} {{< x >}} {{ .Title }} {% include x %} {{ site.title }}"
-"""Template syntax of Hugo (a shortcode of each kind, a variable) and of Jekyll (Liquid)."""
+TEMPLATES = (
+    "{{% shortcode %}} {{< x >}} {{ .Title }} {% include x %} {{ site.title }} "
+    "{::comment}versteckt{:/comment}"
+)
+"""Template syntax of Hugo (a shortcode of each kind, a variable), of Jekyll (Liquid) and of
+kramdown, Jekyll's Markdown (an extension that hides text)."""
 TEMPLATE_CHARTA = f"""\
 charta: 1
 lang: de

@@ -23,9 +23,10 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": True})
 _END = "<!-- end -->"
 _BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>!#|])")
-_TEMPLATE = re.compile(r"\{(?=[{%])")
+_TEMPLATE = re.compile(r"\{(?=[{%:])")
 """A `{` that opens template syntax: Liquid's `{{` and `{%` (Jekyll) and so Hugo's shortcodes
-`{{<` and `{{%` (Hugo runs no other template syntax in content)."""
+`{{<` and `{{%` (Hugo runs no other template syntax in content); and kramdown's `{:` (Jekyll's
+Markdown: `{::comment}` hides text, `{: .x}` sets attributes)."""
 _BRACE = "&#123;"
 
 
@@ -201,7 +202,8 @@ def _raw(html_text: str) -> str:
 
 
 def _inert(text: str) -> str:
-    """Markdown or HTML with each `{` that opens template syntax written as `&#123;`.
+    """Markdown or HTML with each `{` that opens template syntax (`_TEMPLATE`) written as
+    `&#123;`.
 
     Jekyll runs Liquid over the whole file and Hugo its shortcodes, raw HTML included, before
     either reads the Markdown; a CommonMark reader and a browser show `&#123;` as `{`, outside
