@@ -320,6 +320,7 @@ unsafe = true
 """
 JEKYLL_CONFIG = """\
 url: https://erika.example
+title: SUBSTITUTED
 defaults:
   - scope: {path: ""}
     values: {layout: page}
@@ -332,9 +333,11 @@ LAYOUT = """<!doctype html>
 """
 
 
-def test_hugo_builds_charta_md_with_every_anchor(
-    site: Path, policy: dict[str, Any], tmp_path: Path
-) -> None:
+def hugo_builds(markdown: dict[str, Path], tmp_path: Path) -> Path:
+    """Build a Hugo site whose content is the named charta.md files; return its output folder.
+
+    Fails on any error of Hugo's, such as a shortcode it does not know.
+    """
     hugo = program("hugo")
     source = tmp_path / "hugo"
     (source / "content").mkdir(parents=True)
@@ -344,8 +347,8 @@ def test_hugo_builds_charta_md_with_every_anchor(
         LAYOUT.format(lang="{{ .Params.lang }}", title="{{ .Title }}", content="{{ .Content }}")
     )
     (source / "layouts" / "index.html").write_text("<!doctype html><title>Home</title>\n")
-    shutil.copy(site / "charta.md", source / "content" / "charta.md")
-    shutil.copy(site / "en" / "charta.md", source / "content" / "charta-en.md")
+    for name, path in markdown.items():
+        shutil.copy(path, source / "content" / name)
     public = tmp_path / "public"
     subprocess.run(
         [hugo, "--quiet", "--noBuildLock", "--source", str(source), "--destination", str(public)],
@@ -353,12 +356,14 @@ def test_hugo_builds_charta_md_with_every_anchor(
         capture_output=True,
         env={**os.environ, "HUGO_CACHEDIR": str(tmp_path / "cache")},
     )
-    check_built_pages(public, policy)
+    return public
 
 
-def test_jekyll_builds_charta_md_with_every_anchor(
-    site: Path, policy: dict[str, Any], tmp_path: Path
-) -> None:
+def jekyll_builds(markdown: dict[str, Path], tmp_path: Path) -> Path:
+    """Build a Jekyll site of the named charta.md files; return its output folder.
+
+    Fails on any error of Jekyll's, such as an include it cannot find.
+    """
     jekyll = program("jekyll")
     source = tmp_path / "jekyll"
     (source / "_layouts").mkdir(parents=True)
@@ -366,8 +371,8 @@ def test_jekyll_builds_charta_md_with_every_anchor(
     (source / "_layouts" / "page.html").write_text(
         LAYOUT.format(lang="{{ page.lang }}", title="{{ page.title }}", content="{{ content }}")
     )
-    shutil.copy(site / "charta.md", source / "charta.md")
-    shutil.copy(site / "en" / "charta.md", source / "charta-en.md")
+    for name, path in markdown.items():
+        shutil.copy(path, source / name)
     public = tmp_path / "public"
     subprocess.run(
         [
@@ -384,7 +389,91 @@ def test_jekyll_builds_charta_md_with_every_anchor(
         capture_output=True,
         env={**os.environ, "LANG": "C.UTF-8"},
     )
-    check_built_pages(public, policy)
+    return public
+
+
+def test_hugo_builds_charta_md_with_every_anchor(
+    site: Path, policy: dict[str, Any], tmp_path: Path
+) -> None:
+    markdown = {"charta.md": site / "charta.md", "charta-en.md": site / "en" / "charta.md"}
+    check_built_pages(hugo_builds(markdown, tmp_path), policy)
+
+
+def test_jekyll_builds_charta_md_with_every_anchor(
+    site: Path, policy: dict[str, Any], tmp_path: Path
+) -> None:
+    markdown = {"charta.md": site / "charta.md", "charta-en.md": site / "en" / "charta.md"}
+    check_built_pages(jekyll_builds(markdown, tmp_path), policy)
+
+
+TEMPLATES = (
+    "{{% shortcode %}} {{< x >}} {{ .Title }} {% include x %} {{ site.title }} "
+    "{::comment}versteckt{:/comment}"
+)
+"""Template syntax of Hugo (a shortcode of each kind, a variable), of Jekyll (Liquid) and of
+kramdown, Jekyll's Markdown (an extension that hides text)."""
+TEMPLATE_CHARTA = f"""\
+charta: 1
+lang: de
+title: "Titel {TEMPLATES}"
+url: https://erika.example/kontaktcharta/
+owner:
+  name: "Erika {TEMPLATES}"
+updated: 2026-11-21
+intro: "Einleitung {TEMPLATES} und Code: `{{{{< x >}}}} {{% raw %}}`"
+accept:
+  title: Ich nehme an
+  criteria:
+    - id: met
+      text: "Kriterium {TEMPLATES}"
+decline:
+  title: Ich lehne ab
+  criteria:
+    - id: no-reason
+      text: kein Grund trifft zu
+      reason: "Grund {TEMPLATES}"
+      otherwise: true
+declined:
+  title: "Abgelehnt {TEMPLATES}"
+  text: Nehmen Sie es nicht persönlich.
+  alternatives:
+    - text: "Alternative {TEMPLATES}"
+      url: https://erika.example/newsletter/
+    - text: "Ohne Link {TEMPLATES}"
+"""
+"""A charta with template syntax in each kind of text charta.md holds."""
+SHOWN = {
+    "h1": f"Titel {TEMPLATES}",
+    "[data-criterion=met] [data-criterion-text]": f"Kriterium {TEMPLATES}",
+    "h2#declined": f"Abgelehnt {TEMPLATES}",
+    "li a[href='https://erika.example/newsletter/']": f"Alternative {TEMPLATES}",
+    "p code": "{{< x >}} {% raw %}",
+}
+"""Elements of the built page and the text each must show, as written in the charta."""
+
+
+@pytest.mark.parametrize("generator", ["hugo", "jekyll", "a Markdown viewer"])
+def test_template_syntax_in_a_text_is_shown_as_written(tmp_path: Path, generator: str) -> None:
+    config = tmp_path / "charta.yaml"
+    config.write_text(TEMPLATE_CHARTA, "utf-8")
+    out = tmp_path / "output"
+    build(config, out)
+    policy = json.loads((out / "charta.json").read_text("utf-8"))
+    assert policy["decline"]["criteria"][0]["reason"] == f"Grund {TEMPLATES}"  # not in charta.md
+    if generator == "a Markdown viewer":
+        page = as_html((out / "charta.md").read_text("utf-8"))
+    else:
+        builds = hugo_builds if generator == "hugo" else jekyll_builds
+        public = builds({"charta.md": out / "charta.md"}, tmp_path / generator)
+        page = (public / "kontaktcharta" / "index.html").read_text("utf-8")
+    tree = parse(page)
+    shown = {css: [text(node) for node in tree.css(css)] for css in SHOWN}
+    assert shown == {css: [expected] for css, expected in SHOWN.items()}
+    body = text(tree.css_first("h1").parent)
+    for label in ("Einleitung", "Erika", "Ohne Link"):
+        assert f"{label} {TEMPLATES}" in body, label
+    assert "SUBSTITUTED" not in page  # Jekyll's `site.title`
+    assert compare(page, localize(policy, "de"), fragment=True) == []
 
 
 def check_built_pages(public: Path, policy: dict[str, Any]) -> None:

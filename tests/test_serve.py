@@ -9,6 +9,7 @@ import json
 import os
 import queue
 import re
+import select
 import shutil
 import signal
 import socket
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
-from tornado import websocket
+from tornado import httpclient, websocket
 
 import browser
 from kontaktcharta import serve
@@ -439,9 +440,14 @@ def test_a_host_open_to_the_network_is_warned_about(
     assert serve.exposure_warning("0.0.0.0") is not None
 
 
-async def _connect(port: int, version: str) -> websocket.WebSocketClientConnection:
-    """A livereload.js-like client that says it shows the build `version`."""
-    client = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+async def _connect(
+    port: int, version: str, origin: str | None = None
+) -> websocket.WebSocketClientConnection:
+    """A livereload.js-like client that says it shows the build `version`, from a page of
+    `origin` if given."""
+    headers = {"Origin": origin} if origin else {}
+    request = httpclient.HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers=headers)
+    client = await websocket.websocket_connect(request)
     await client.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
     assert json.loads(await client.read_message() or "")["command"] == "hello"
     info = {"command": "info", "plugins": {"charta": {"version": version}}, "url": "x"}
@@ -527,17 +533,251 @@ def test_a_save_swaps_the_page_and_a_static_file_reloads_it(project: Path) -> No
         assert asyncio.run(check(served)) == ["charta:swap", "*", "charta:swap"]
 
 
-def test_a_socket_from_another_site_is_refused(project: Path) -> None:
-    handshake = {
-        "Connection": "Upgrade",
-        "Upgrade": "websocket",
-        "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-    }
+LIMIT = 1.0
+"""Seconds each time limit of the server is set to in the tests of them."""
+SLACK = 1.5
+"""Seconds by which a busy machine may close a connection late."""
+
+
+@pytest.fixture
+def limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's time limits, all of them `LIMIT` seconds."""
+    for limit in ("REQUEST_LIMIT", "BODY_LIMIT", "HELLO_LIMIT"):
+        monkeypatch.setattr(serve, limit, LIMIT)
+
+
+HANDSHAKE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+"""The headers that open a WebSocket."""
+
+
+def test_the_socket_and_its_script_are_refused_to_other_sites(project: Path) -> None:
     with running(project) as served:
-        assert served.get("/livereload", **handshake)[0] == 101
-        refused = served.get("/livereload", Origin="https://attacker.example", **handshake)
-        assert refused[0] == 403
+        here = f"127.0.0.1:{served.port}"
+        assert served.get("/livereload", **HANDSHAKE)[0] == 101  # a client that is no browser
+        assert served.get("/livereload", Origin=f"http://{here}", **HANDSHAKE)[0] == 101
+        local = f"localhost:{served.port}"
+        assert (
+            served.get("/livereload", Host=local, Origin=f"http://{local}", **HANDSHAKE)[0] == 101
+        )
+        for origin in (
+            "https://attacker.example",
+            "null",  # a file:// page or a sandboxed frame
+            f"http://127.0.0.1:{served.port + 1}",  # another server on this machine
+            f"http://localhost:{served.port}",  # another name than the one the request uses
+        ):
+            assert served.get("/livereload", Origin=origin, **HANDSHAKE)[0] == 403, origin
+        # DNS rebinding: a page of attacker.example, its name pointed at 127.0.0.1 (its origin
+        # is then the host the request names, so only the host tells it apart).
+        for origin in ({"Origin": "http://attacker.example"}, {}):
+            refused = served.get("/livereload", Host="attacker.example", **origin, **HANDSHAKE)
+            assert refused[0] == 403, origin
+        assert served.get("/livereload.js", Host="attacker.example")[0] == 403
+        assert served.get("/livereload.js")[0] == 200
+
+
+def test_a_socket_from_this_site_stays_past_every_limit_and_gets_the_reload(
+    project: Path, limited: None
+) -> None:
+    config = project / "charta.yaml"
+
+    async def check(served: Served) -> str:
+        origin = f"http://127.0.0.1:{served.port}"
+        client = await _connect(served.port, str(served.live.generation), origin)
+        await asyncio.sleep(3 * LIMIT)
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, "kein Grund passt"))
+        path = await _next_reload(client)
+        await _close(client)
+        return path
+
+    with running(project) as served:
+        assert asyncio.run(check(served)) == "charta:swap"
+
+
+def _frame(opcode: int, payload: bytes, first: int = 0x80) -> bytes:
+    """A masked WebSocket frame from a client (RFC 6455 5.2); `first` holds FIN and the
+    reserved bits."""
+    length = len(payload)
+    if length < 126:
+        size = bytes([length | 0x80])
+    elif length < 1 << 16:
+        size = bytes([126 | 0x80]) + length.to_bytes(2, "big")
+    else:
+        size = bytes([127 | 0x80]) + length.to_bytes(8, "big")
+    mask = b"\x01\x02\x03\x04"
+    hidden = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes([first | opcode]) + size + mask + hidden
+
+
+def _raw_socket(port: int) -> socket.socket:
+    """A WebSocket to /livereload opened by hand, its 101 answer read, for frames made by hand."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+    head = "".join(f"{k}: {v}\r\n" for k, v in HANDSHAKE.items())
+    connection.sendall(f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{head}\r\n".encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += connection.recv(1024)
+    assert answer.startswith(b"HTTP/1.1 101 "), answer
+    return connection
+
+
+def _until_closed(
+    connection: socket.socket, timeout: float, answer_close: bool = False
+) -> tuple[float, bytes]:
+    """Seconds until the server ends the connection, and what it sent before; fails after
+    `timeout` seconds. On a WebSocket, the server's close frame is answered, as clients do."""
+    start = time.monotonic()
+    received = b""
+    connection.settimeout(timeout)
+    while True:
+        try:
+            data = connection.recv(4096)
+        except ConnectionResetError:
+            data = b""
+        if not data:
+            return time.monotonic() - start, received
+        received += data
+        if answer_close and CLOSE in received:
+            with contextlib.suppress(ConnectionError):
+                connection.sendall(_frame(0x8, b""))
+
+
+CLOSE = b"\x88"
+"""The first byte of a WebSocket's close frame."""
+
+
+GARBAGE = [
+    "not json",
+    "[1, 2]",
+    '"hello"',
+    "null",
+    "7",
+    "{}",
+    '{"command": 5}',
+    '{"command": ["hello"]}',
+    '{"command": "reload", "path": "*"}',
+    '{"command": "info", "plugins": [1]}',
+    '{"command": "info", "plugins": {"charta": "x"}}',
+    '{"command": "info", "plugins": {"charta": {"version": {"a": 1}}}}',
+    '{"command": "hello", "protocols": 7}',
+]
+"""Messages no livereload.js sends."""
+
+
+async def _handshake(port: int) -> None:
+    """Open a socket, say livereload.js's handshake and close it."""
+    await _close(await _connect(port, "1"))
+
+
+def test_garbage_on_the_socket_is_ignored_without_a_traceback(project: Path) -> None:
+    async def messages(port: int) -> None:
+        client = await websocket.websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+        for message in GARBAGE:
+            await client.write_message(message)
+        await client.write_message(b"\xff\x00{", binary=True)
+        # The same socket still speaks livereload's protocol after all that. (An `info` whose
+        # plugins name no build of this server's pages has had a whole reload.)
+        await client.write_message(json.dumps({"command": "hello", "protocols": [PROTOCOL]}))
+        async with asyncio.timeout(10):
+            while json.loads(await client.read_message() or "")["command"] != "hello":
+                pass
+        await _close(client)
+
+    frames = [
+        _frame(0x1, b"\xff\xfe"),  # text that is not UTF-8
+        _frame(0x1, b"{}", first=0x80 | 0x40),  # a reserved bit: an extension never agreed on
+        _frame(0x3, b"{}"),  # an opcode that means nothing
+        _frame(0x0, b"{}"),  # a continuation of nothing
+        _frame(0x9, b"x" * 126),  # a ping too long for a control frame
+        _frame(0x1, b" " * (serve.MAX_MESSAGE + 1)),  # too big
+    ]
+    with serving(project) as served:
+        asyncio.run(messages(served.port))
+        for frame in frames:
+            with _raw_socket(served.port) as connection:
+                with contextlib.suppress(ConnectionError):  # dropped before it was all sent
+                    connection.sendall(frame)
+                try:
+                    _until_closed(connection, 10, answer_close=True)  # the server drops it
+                except TimeoutError:
+                    pytest.fail(f"not dropped: {frame[:4]!r}")
+        asyncio.run(_handshake(served.port))  # a new socket too
+        for request in (
+            b"NONSENSE\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 999999999\r\n\r\n",
+        ):
+            with socket.create_connection(("127.0.0.1", served.port)) as connection:
+                connection.sendall(request)
+                _until_closed(connection, 10)
+        assert served.get("/")[0] == 200
+        time.sleep(0.2)  # for anything the server would still print
+        printed = "".join(served.lines)
+        assert printed.count("\n") == 2, printed  # "Built …" and "Serving …", nothing else
+
+
+def test_the_limits_in_the_docs_are_the_server_s() -> None:
+    text = (browser.ROOT / "docs" / "serve.md").read_text("utf-8")
+    rows = dict(re.findall(r"^  \| ([a-z' -]+) \| (\d+) \|", text, re.MULTILINE))
+    assert rows == {
+        "a request's headers": f"{serve.REQUEST_LIMIT:g}",
+        "a request's body": f"{serve.BODY_LIMIT:g}",
+        "the live-reload handshake": f"{serve.HELLO_LIMIT:g}",
+    }
+    assert serve.MAX_BODY == serve.MAX_MESSAGE == 64 * 1024  # "64 KiB" in the docs
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_a_client_that_sends_its_request_slowly_is_cut_off(
+    project: Path, limited: None, part: str
+) -> None:
+    head = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    if part == "body":  # the headers at once, then a body the server must read before answering
+        head = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n"
+    trickle = b"X-Slow: yes\r\n" * 1000
+    with running(project) as served, socket.create_connection(("127.0.0.1", served.port)) as slow:
+        slow.sendall(head)
+        start = time.monotonic()
+        for byte in trickle:  # never idle for long, so only a deadline for all of them helps
+            if time.monotonic() - start > LIMIT + SLACK:
+                break
+            try:
+                slow.sendall(bytes([byte]))
+            except ConnectionError:
+                break
+            readable, _, _ = select.select([slow], [], [], 0.02)
+            if readable and slow.recv(1024) == b"":
+                break
+        took = time.monotonic() - start
+        assert LIMIT * 0.9 < took < LIMIT + SLACK, took
+        assert served.get("/")[0] == 200
+
+
+@pytest.mark.parametrize("before", ["nothing", "a request", "a socket", "a socket's hello"])
+def test_an_idle_connection_is_closed(project: Path, limited: None, before: str) -> None:
+    with running(project) as served:
+        if before.startswith("a socket"):
+            idle = _raw_socket(served.port)
+            if before == "a socket's hello":  # but not the `info` that follows it at once
+                idle.sendall(_frame(0x1, json.dumps({"command": "hello"}).encode()))
+        else:
+            idle = socket.create_connection(("127.0.0.1", served.port))
+            if before == "a request":  # and then the connection is kept open
+                idle.sendall(
+                    f"GET /charta.json HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode()
+                )
+        with idle:
+            took, received = _until_closed(idle, 10, before.startswith("a socket"))
+        assert LIMIT * 0.9 < took < LIMIT + SLACK, took
+        if before == "a request":
+            assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+        if before.startswith("a socket"):  # closed with 1008, "policy violation", and why
+            assert received.endswith(CLOSE + bytes([14]) + b"\x03\xf0no handshake")
+        assert served.get("/")[0] == 200
 
 
 def test_without_inotify_serve_says_it_needs_linux(
@@ -714,6 +954,24 @@ def test_a_save_is_swapped_into_the_page_without_a_navigation(
     page.wait_for_function("window.__again === true", timeout=10_000)
     time.sleep(SETTLE)
     assert marked(page) and documents == []
+
+
+@pytest.mark.browser
+def test_an_open_page_keeps_its_socket_past_every_limit_and_follows_a_save(
+    project: Path, limited: None, page: Page
+) -> None:
+    config = project / "charta.yaml"
+    with running(project) as served:
+        documents = connected(page, f"http://127.0.0.1:{served.port}/")
+        page.evaluate(
+            """() => document.addEventListener(
+                "LiveReloadDisconnect", () => { window.__dropped = true; })"""
+        )
+        time.sleep(3 * LIMIT)  # the page's idle HTTP connection is closed meanwhile
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, CHANGED))
+        expect(page.get_by_text(CHANGED)).to_be_visible()
+        assert marked(page) and documents == []
+        assert page.evaluate("window.__dropped") is None, "the socket was closed"
 
 
 @pytest.mark.browser

@@ -23,6 +23,11 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": True})
 _END = "<!-- end -->"
 _BLANK_LINE = re.compile(r"\n(?=[ \t]*\n)")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>!#|])")
+_TEMPLATE = re.compile(r"\{(?=[{%:])")
+"""A `{` that opens template syntax: Liquid's `{{` and `{%` (Jekyll) and so Hugo's shortcodes
+`{{<` and `{{%` (Hugo runs no other template syntax in content); and kramdown's `{:` (Jekyll's
+Markdown: `{::comment}` hides text, `{: .x}` sets attributes)."""
+_BRACE = "&#123;"
 
 
 def render_markdown(charta: Charta, words: Mapping[str, Any]) -> str:
@@ -36,7 +41,7 @@ def render_markdown(charta: Charta, words: Mapping[str, Any]) -> str:
     parts += [_section(charta.accept, words), _section(charta.decline, words)]
     if charta.goal is not None:
         parts.append(_block(charta.goal))
-    parts.append(f'<h2 id="declined">{html.escape(charta.declined.title)}</h2>')
+    parts.append(_inert(f'<h2 id="declined">{html.escape(charta.declined.title)}</h2>'))
     parts.append(_block(charta.declined.text))
     if charta.declined.alternatives:
         heading = words["alternatives"]
@@ -174,10 +179,12 @@ def _paragraph(*pieces: tuple[str, str]) -> str:
 
 
 def _part(markdown: str, html_text: str) -> str:
-    """The Markdown where it renders to exactly the HTML the page shows, else that HTML raw.
+    """The Markdown where it renders to exactly the HTML the page shows, else that HTML raw;
+    either with template syntax made inert (`_inert`).
 
     It is rendered with a block after it, as in the file: it must end before that block.
     """
+    markdown = _inert(markdown)  # where it cannot be (a code span), the HTML is taken
     rendered = _MARKDOWN.render(f"{markdown}\n\n{_END}\n").rstrip()
     contained = rendered.endswith(_END)
     return (
@@ -188,9 +195,21 @@ def _part(markdown: str, html_text: str) -> str:
 
 
 def _raw(html_text: str) -> str:
-    """A raw HTML block with no blank line inside, which would end it (`&#10;` is a newline)."""
-    body = _BLANK_LINE.sub("&#10;", html_text.strip())
+    """A raw HTML block with no blank line inside, which would end it (`&#10;` is a newline),
+    and no template syntax (`_inert`)."""
+    body = _BLANK_LINE.sub("&#10;", _inert(html_text.strip()))
     return body if body.startswith("<section") else f"<div>\n{body}\n</div>"
+
+
+def _inert(text: str) -> str:
+    """Markdown or HTML with each `{` that opens template syntax (`_TEMPLATE`) written as
+    `&#123;`.
+
+    Jekyll runs Liquid over the whole file and Hugo its shortcodes, raw HTML included, before
+    either reads the Markdown; a CommonMark reader and a browser show `&#123;` as `{`, outside
+    code spans, where Markdown shows it as written (so `_part` takes the HTML there).
+    """
+    return _TEMPLATE.sub(_BRACE, text)
 
 
 def _escape(text: str) -> str:

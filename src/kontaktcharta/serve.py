@@ -40,6 +40,22 @@ LONGEST_WAIT = 0.25
 """Seconds after a burst's first change by which it is built however long the burst goes on."""
 PORT_TRIES = 10
 """How many ports from the one asked for are tried before giving up."""
+REQUEST_LIMIT = 10.0
+"""Seconds a connection has to send a request's headers, counted from when the server starts
+waiting for them: on a new connection, or on one kept open after an answer. A client that is
+idle or sends them byte by byte is cut off after this; a browser sends them in one go."""
+BODY_LIMIT = 10.0
+"""Seconds a request's body may take; the server answers only GET and HEAD, which have none."""
+MAX_BODY = 64 * 1024
+"""The largest request body read, in bytes; a longer one is refused before it is read."""
+HELLO_LIMIT = 10.0
+"""Seconds a live-reload socket has to say livereload.js's handshake (`hello`, then `info`)
+after it opens; livereload.js says it at once. A socket that has said it stays open as long
+as the page does, to carry the reloads; one that has not is closed after this."""
+MAX_MESSAGE = 64 * 1024
+"""The largest message a live-reload socket may send, in bytes; livereload.js's are tiny."""
+_PROTOCOL = "http://livereload.com/protocols/official-7"
+"""The livereload protocol livereload.js and this server speak."""
 # The two reloads the server sends, as the `path` of livereload's "reload" command. The page's
 # plugin (see `reload_script`) takes over `_SWAP_RELOAD`: it fetches the page again and swaps it
 # in place, which is quicker than a navigation and keeps the scroll position. Every other path
@@ -313,10 +329,7 @@ class _Site(web.RequestHandler):
         self.local = local
 
     def prepare(self) -> None:
-        # Bound to this machine, answer only its own names: another name is a DNS-rebinding page.
-        host, _ = httputil.split_host_and_port(self.request.host.lower())
-        if self.local and not is_loopback(host):
-            raise web.HTTPError(403)
+        check_host(self.request, self.local)
 
     def get(self) -> None:
         path = self.request.path
@@ -354,16 +367,44 @@ class _Site(web.RequestHandler):
         self.finish(data)
 
 
-def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
+def check_host(request: httputil.HTTPServerRequest, local: bool) -> None:
+    """403 unless the request names this machine, when the server is bound to it only."""
+    # Bound to this machine, answer only its own names: another name is a DNS-rebinding page.
+    host, _ = httputil.split_host_and_port(request.host.lower())
+    if local and not is_loopback(host):
+        raise web.HTTPError(403)
+
+
+class _Script(LiveReloadJSHandler):  # type: ignore[misc]
+    """livereload.js, for this machine's names only, as the pages."""
+
+    def initialize(self, local: bool) -> None:
+        self.local = local
+
+    def prepare(self) -> None:
+        check_host(self.request, self.local)
+
+
+def _reload_handler(live: Live, hook: _Hook, local: bool) -> type[Any]:
     class Reload(LiveReloadHandler):  # type: ignore[misc]
-        """livereload's socket, one class per server: checks the origin, drops no reload."""
+        """livereload's socket, one class per server: checks the host and the origin, answers
+        only livereload.js's handshake, closes a socket that does not say it, drops no reload."""
 
         waiters: set[Any] = set()  # noqa: RUF012 - livereload keeps its connections here
         watcher = hook
         live_css = False
+        _deadline: asyncio.TimerHandle | None = None
+
+        def prepare(self) -> None:
+            check_host(self.request, local)
 
         def check_origin(self, origin: str) -> bool:
+            # The origin's host and port must be the ones the request names (checked above).
             return bool(websocket.WebSocketHandler.check_origin(self, origin))
+
+        def open(self) -> None:
+            loop = asyncio.get_running_loop()
+            self._deadline = loop.call_later(HELLO_LIMIT, self.close, 1008, "no handshake")
 
         @classmethod
         def poll_tasks(cls) -> None:
@@ -372,14 +413,19 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
             if changed:
                 cls.reload_waiters(cls.watcher.reload_path)
 
-        def on_message(self, message: str) -> None:
-            try:
-                data = json.loads(message)
-            except ValueError:  # not livereload's client: nothing to answer
+        def on_message(self, message: str | bytes) -> None:
+            # Whatever is not livereload.js's handshake is ignored: no answer, no error logged.
+            data = _command(message)
+            if data is None:
                 return
-            if not isinstance(data, dict) or data.get("command") != "info":
-                super().on_message(message)  # livereload's handshake
+            if data["command"] == "hello":
+                self.send_message(_HELLO)
                 return
+            if data["command"] != "info":
+                return
+            if self._deadline is not None:  # livereload.js: it may stay as long as its page
+                self._deadline.cancel()
+                self._deadline = None
             # livereload files connections in its own class's set; this server keeps its own.
             self.waiters.add(self)
             plugins = data.get("plugins")
@@ -390,9 +436,28 @@ def _reload_handler(live: Live, hook: _Hook) -> type[Any]:
                 self.send_message({"command": "reload", "path": _FULL_RELOAD, "liveCSS": False})
 
         def on_close(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
             self.waiters.discard(self)
 
     return Reload
+
+
+_HELLO = {"command": "hello", "protocols": [_PROTOCOL], "serverName": "livereload-tornado"}
+"""The server's half of livereload's handshake, as livereload's own handler says it."""
+
+
+def _command(message: str | bytes) -> dict[str, Any] | None:
+    """A message of livereload.js (a JSON object with a `command`), or None for anything else."""
+    if not isinstance(message, str):  # livereload.js sends text frames only
+        return None
+    try:
+        data = json.loads(message)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("command"), str):
+        return None
+    return data
 
 
 class _Hook(LivereloadWatcher):  # type: ignore[misc]
@@ -546,16 +611,23 @@ async def serve(
     live.rebuild()
     static = [(folder / "static").absolute() for folder in (project / "site_src", *theme.folders)]
     hook = _Hook(watcher, live.rebuild, static)
-    reload = _reload_handler(live, hook)
+    local = is_loopback(host)
+    reload = _reload_handler(live, hook, local)
     app = web.Application(
         [
             (r"/livereload", reload),
-            (r"/livereload\.js", LiveReloadJSHandler),
-            (r"/.*", _Site, {"live": live, "local": is_loopback(host)}),
+            (r"/livereload\.js", _Script, {"local": local}),
+            (r"/.*", _Site, {"live": live, "local": local}),
         ],
         log_function=lambda handler: None,
+        websocket_max_message_size=MAX_MESSAGE,
     )
-    server = httpserver.HTTPServer(app)
+    server = httpserver.HTTPServer(
+        app,
+        idle_connection_timeout=REQUEST_LIMIT,  # tornado's deadline for a request's headers
+        body_timeout=BODY_LIMIT,
+        max_body_size=MAX_BODY,
+    )
     server.add_sockets(sockets)
     hook.start(reload.poll_tasks)
     print(f"Serving {live.out}/ on {url(host, port)} — Ctrl-C stops", flush=True)
