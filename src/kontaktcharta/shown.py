@@ -136,7 +136,7 @@ def _named(region: _Region, key: str, name: str, url: str | None) -> list[str]:
     piece = _name(name)
     if url is None:
         return [] if piece in region.html else [f"{key}: the page does not name {name!r}"]
-    if any(href == url and _holds(link, piece) for href, link in region.links):
+    if any(href == url and _Region(link, ()).html == piece for href, link in region.links):
         return []
     return [f"{key}: the page shows no link to {url!r} named {name!r}"]
 
@@ -147,14 +147,15 @@ def _holds(link: LexborNode, piece: str) -> bool:
 
 
 def _date(region: _Region, key: str, iso: str) -> list[str]:
-    """A date: a <time datetime> whose text holds its day and year; in a file without <time>
-    (charta.md), its day and year in the text."""
+    """A date: a <time datetime> that shows it; in a file without <time> (charta.md), in the
+    text. Shown means as ISO or with the day and the year together (`21. November 2026`,
+    `November 21, 2026`): the month's name is in the theme's words."""
     year, day = iso[:4], str(int(iso[8:10]))
-    holds = re.compile(rf"(?<!\d){day}(?!\d)").search
+    shows = re.compile(rf"{iso}|(?<!\d){day}(?!\d)\D{{1,24}}{year}(?!\d)").search
     if region.times:
-        if any(when == iso and year in shown and holds(shown) for when, shown in region.times):
+        if any(when == iso and shows(text) for when, text in region.times):
             return []
         return [f'{key}: the page shows no <time datetime="{iso}"> with that date']
-    if year in region.html and holds(region.html):
+    if shows(region.html):
         return []
     return [f"{key}: the page does not show the date {iso}"]

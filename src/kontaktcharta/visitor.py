@@ -5,12 +5,19 @@ as the build makes it and as `charta verify` finds it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from . import stylesheet
+from .lang import folder
+from .outputs import Build, Difference
+
+if TYPE_CHECKING:
+    from .outputs import Files
 
 Attributes = Mapping[str, str | None]
 
@@ -276,3 +283,80 @@ def _named(node: LexborNode, attrs: Attributes) -> str:
         if attrs.get(key):
             return f'<{node.tag} {key}="{attrs[key]}">'
     return f"<{node.tag}>"
+
+
+class OtherFiles:
+    """Every HTML and CSS file of a site beside what verify.py reads with the policy (the
+    extra pages, static files): no active content, nothing loaded from another host. And a style
+    sheet of the site that a charta page links may hide none of its criteria."""
+
+    source = "theme"
+
+    def render(self, build: Build) -> Iterator[tuple[str, bytes]]:
+        return iter(())  # it makes nothing: it checks what the others made
+
+    def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
+        charta_pages = {
+            ("" if lang == policy["lang"] else folder(lang)) + name
+            for lang in (policy["lang"], *policy.get("translations", {}))
+            for name in ("index.html", "embed.html")
+        }
+        for name in files.names():
+            kind = name.lower().rsplit(".", 1)[-1]
+            if kind not in ("html", "htm", "css"):
+                continue
+            try:
+                text = files.read(name)
+            except OSError as error:
+                yield Difference(name, f"cannot be read ({error.strerror})")
+                continue
+            if text is None:
+                continue
+            if kind == "css":
+                found = css_file_loads(text)
+            elif name in charta_pages:
+                found = _linked_sheets_hide(name, text, files) if "stylesheet" in text else []
+            else:
+                tree = LexborHTMLParser(text)
+                elements = _with_attributes(tree)
+                styles = [node.text(deep=True) for node, _ in elements if node.tag == "style"]
+                found = active_content(elements) + loads(elements, styles)
+            for message in found:
+                yield Difference(name, message)
+
+
+OTHER_FILES = OtherFiles()
+
+
+def _with_attributes(tree: LexborHTMLParser) -> list[tuple[LexborNode, Attributes]]:
+    return [(node, node.attributes) for node in tree.root.traverse()] if tree.root else []
+
+
+def _linked_sheets_hide(name: str, text: str, files: Files) -> list[str]:
+    """Every criterion of a charta page that a style sheet of the site it links hides."""
+    tree = LexborHTMLParser(text)
+    elements = _with_attributes(tree)
+    sheets = []
+    for href in linked_stylesheets(elements):
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)).lstrip("/")
+        try:
+            css = files.read(path)
+        except OSError:
+            css = None
+        if css is not None:
+            sheets.append(css)
+    if not sheets:
+        return []
+    shown = {}
+    for marked in tree.css("[data-criterion] [data-criterion-text]"):
+        criterion = marked.parent
+        while criterion is not None and "data-criterion" not in criterion.attributes:
+            criterion = criterion.parent
+        if criterion is not None:
+            section = criterion.parent
+            while section is not None and "data-section" not in section.attributes:
+                section = section.parent
+            where = section.attributes.get("data-section") if section is not None else None
+            shown[marked] = f"criterion {criterion.attributes['data-criterion']!r} ({where})"
+    return hidden(tree, shown, (), sheets)  # its own attributes are verify.py's
