@@ -219,7 +219,8 @@ def _hides(name: str, value: str, overflow: bool, positioned: bool) -> bool:
     if name in ("visibility", "content-visibility"):
         return first in ("hidden", "collapse")
     if name == "opacity":
-        return (_number(first) or 1.0) <= 0.1
+        opacity = _number(first)
+        return opacity is not None and opacity <= 0.1
     if name in ("color", "-webkit-text-fill-color"):
         return _transparent(value)
     if name == "font-size":
