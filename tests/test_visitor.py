@@ -356,3 +356,81 @@ def test_a_theme_that_hides_a_criterion_fails_the_build_and_keeps_the_output(
     assert f"sly theme: index.html: the page and the policy differ: {rule}" in err
     assert f"sly theme: en/index.html: the page and the policy differ: {rule}" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_verify_browser_says_why_it_cannot_run(
+    built: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kontaktcharta.in_browser.find_chromium", lambda: None)
+    assert verify(built, capsys, "--browser") == (
+        2,
+        [
+            "charta verify: --browser needs Chromium (looked for /usr/bin/chromium, chromium, "
+            "chromium-browser, google-chrome)"
+        ],
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["default", "cards"])
+def test_verify_browser_passes_a_built_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], theme: str
+) -> None:
+    out = tmp_path / theme
+    assert browser.build(ROOT / "charta.yaml", out, theme) == 0
+    code, lines = verify(out, capsys, "--browser")
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            MAIN,
+            '<div id="cover" style="position:fixed;inset:0;background:#fff"></div></main>',
+            "index.html at 360 px, light: criterion 'met' (accept) is covered by "
+            '<div id="cover">',
+        ),
+        (
+            STYLE,
+            "[data-criterion=met] [data-criterion-text]{color:#ccc}</style>",
+            "index.html at 1280 px, light: criterion 'met' (accept) has a contrast of 1.57:1 "
+            "(at least 4.5:1)",
+        ),
+        (
+            STYLE,
+            "[data-criterion=met]{position:relative;top:-3000px}</style>",
+            "index.html at 1280 px, dark: criterion 'met' (accept) is out of view (at ",
+        ),
+        (
+            STYLE,
+            "@media print{[data-criterion=met] [data-criterion-text]{color:#fff}}</style>",
+            "index.html at printed: criterion 'met' (accept) has a contrast of 1.00:1 "
+            "(at least 4.5:1)",
+        ),
+        (
+            MAIN,
+            '<img src="http://example.invalid/x.png" alt=""></main>',
+            "index.html: fetches http://example.invalid/x.png from another host",
+        ),
+        (
+            MAIN,
+            '<img src="x.png" alt="" onerror="document.title=1"></main>',
+            "index.html: tries to run script (",
+        ),
+    ],
+    ids=["covered", "low-contrast", "off-screen", "printed-white", "external-fetch", "script"],
+)
+def test_verify_browser_finds_what_a_visitor_meets(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    expected: str,
+) -> None:
+    site = tampered(built, tmp_path, "index.html", old, new)
+    code, lines = verify(site, capsys, "--browser")
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
