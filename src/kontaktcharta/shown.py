@@ -91,7 +91,7 @@ def problems(
     body = tree.body
     if body is None:
         return ["the page has no body"]
-    region = _Region(body, skip)
+    region = _Region(body, set(skip))  # a set: nodes compare by hash, `==` serializes both
     found: list[str] = []
     for key in ("intro", "goal"):
         text = policy.get(key)

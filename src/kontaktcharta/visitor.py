@@ -36,6 +36,7 @@ _LOADED = frozenset(["src", "srcset", "poster", "background", "data", "ping", "i
 for `ping`), on any element."""
 _LOADED_HREF = frozenset(["link", "image", "use", "feimage", "script"])
 """Elements whose `href` is fetched, not followed (for <link>, see `_LINK_LOADS`)."""
+_LOADED_OR_STYLE = _LOADED | {"style"}
 _LINK_LOADS = frozenset(
     {"stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed"}
     | {"mask-icon", "preload", "prefetch", "prerender", "modulepreload", "preconnect"}
@@ -56,6 +57,7 @@ _HIDING_PARENTS = {
 _SHOWS_DATA = frozenset(["img", "source", "link", "video", "audio", "track", "input", "image"])
 """Elements that show or read a data: URL as what it is, never as a document that runs."""
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _SAFE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
 """A data: URL a browser shows as a picture and nothing else (not SVG, which can hold script)."""
@@ -108,7 +110,7 @@ def _active(tag: str, attrs: Attributes) -> Iterator[tuple[str, str]]:
             yield "script", f"<{tag}>"
         elif name == "srcdoc":
             yield "script", f"<{tag} srcdoc>"
-        elif name in _URL_ATTRIBUTES and value:
+        elif name in _URL_ATTRIBUTES and value and value[0] != "#":  # `#x` is this page
             urls = _candidates(value) if name.endswith("srcset") else [value]
             for url in urls:
                 kind = scheme(url)
@@ -135,6 +137,8 @@ def loads(elements: Iterable[tuple[LexborNode, Attributes]], styles: Sequence[st
     CSS of `styles` (the texts of its <style> elements)."""
     found: list[str] = []
     for node, attrs in elements:
+        if attrs.keys().isdisjoint(_LOADED_OR_STYLE) and node.tag not in _LOADED_HREF:
+            continue  # most elements: nothing of them is fetched
         tag = node.tag or ""
         for name, value in attrs.items():
             if not value:
@@ -229,6 +233,8 @@ def hidden(
 
     found: list[str] = []
     for node, attrs in elements:
+        if attrs.keys().isdisjoint(_HIDING_ATTRIBUTES) and node.tag not in _HIDING_PARENTS:
+            continue  # most elements: nothing of them hides
         cause = _hiding_attribute(node.tag or "", attrs)
         if cause is not None:
             held = criterion(node)
