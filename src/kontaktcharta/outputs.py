@@ -54,6 +54,9 @@ if TYPE_CHECKING:  # what the outputs are given, as types only: no cost at run t
         def read(self, name: str) -> str | None:
             """A file's text, or None where there is no such file; OSError if unreadable."""
 
+        def names(self) -> list[str]:
+            """Every file's path below the site, sorted."""
+
     class Output(Protocol):
         """One kind of file the build writes."""
 

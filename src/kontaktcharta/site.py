@@ -23,6 +23,7 @@ from .policy import FILE as POLICY_FILE
 from .policy import POLICY
 from .schema import POLICY_SCHEMA
 from .static import STATIC
+from .visitor import OTHER_FILES
 
 if TYPE_CHECKING:
     from .outputs import Output
@@ -36,6 +37,7 @@ OUTPUTS: Final[tuple[Output, ...]] = (
     POLICY_SCHEMA,
     POINTER,
     STATIC,
+    OTHER_FILES,
 )
 """What a build writes, in the order it is made; a later output may not replace a file of an
 earlier one."""
@@ -44,16 +46,19 @@ earlier one."""
 def render(build: Build) -> dict[str, bytes]:
     """Every output's files, checked against the policy; a ChartaError where they disagree."""
     files: dict[str, bytes] = {}
+    made_by: dict[str, Output] = {}
     for output in OUTPUTS:
         for name, data in output.render(build):
             if name in files:
                 where = str(build.project / "site_src" / "static") if output is STATIC else name
                 raise ChartaError.single(where, f"{name} would replace a file the build makes")
             files[name] = data
+            made_by[name] = output
     problems = []
     for output in OUTPUTS:
         for difference in output.check(Memory(files), build.policy):
-            source = f"{build.theme} theme" if output.source == "theme" else output.source
+            maker = made_by.get(difference.file, output)  # a file is the fault of who made it
+            source = f"{build.theme} theme" if maker.source == "theme" else maker.source
             message = difference.message
             if difference.what:
                 message = f"{difference.what} and the policy differ: {message}"
@@ -103,6 +108,9 @@ class Memory:
         data = self.files.get(name)
         return None if data is None else data.decode("utf-8")
 
+    def names(self) -> list[str]:
+        return sorted(self.files)
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Folder:
@@ -118,3 +126,10 @@ class Folder:
             return path.read_text("utf-8")
         except UnicodeDecodeError:
             raise OSError(errno.EILSEQ, "not UTF-8 text") from None
+
+    def names(self) -> list[str]:
+        return sorted(
+            path.relative_to(self.folder).as_posix()
+            for path in self.folder.rglob("*")
+            if path.is_file()
+        )

@@ -10,6 +10,9 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from . import visitor
+from .shown import problems as shown_problems
+
 VOID = frozenset(
     [
         "area",
@@ -132,23 +135,13 @@ def compare(page: str, policy: Mapping[str, Any], fragment: bool = False) -> lis
 def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bool) -> list[str]:
     """`compare` for a parsed page."""
     everything = _elements(tree)
+    elements = [(node, node.attributes) for node in everything]
     by_id: dict[str, LexborNode] = {}
-    names: set[str] = set()  # of every attribute, to look for an on… (event) attribute once
-    tags: set[str | None] = set()
-    for node in everything:
-        attrs = node.attributes
-        names.update(attrs)
-        tags.add(node.tag)
+    for node, attrs in elements:
         if "id" in attrs:
             by_id.setdefault(attrs["id"] or "", node)
-    scripts = None  # the first element that runs script: a <script>, or an on… attribute
-    if "script" in tags or any(_is_event(name) for name in names):
-        scripts = next(
-            node.tag
-            for node in everything
-            if node.tag == "script" or any(_is_event(name) for name in node.attributes)
-        )
     found = _fragment_title(everything, policy) if fragment else _page_head(everything, policy)
+    shown: dict[LexborNode, str] = {}  # each criterion's text: its name in messages
     for name in (*SECTIONS, "declined"):
         section = by_id.get(name)
         title = policy[name]["title"]
@@ -160,15 +153,14 @@ def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bo
         if heading != visible(title):
             found.append(f"{name}.title: the page says {heading!r}, the policy {title!r}")
         if name in SECTIONS:
-            found += _criteria(name, section, policy[name]["criteria"])
-    if scripts is not None:
-        found.append(f"the page runs JavaScript (<{scripts}>); a charta page runs none")
+            found += _criteria(name, section, policy[name]["criteria"], shown)
+    lists = [by_id[name] for name in SECTIONS if name in by_id]
+    found += shown_problems(tree, policy, lists)
+    styles = [node.text(deep=True) for node in everything if node.tag == "style"]
+    found += visitor.active_content(elements)
+    found += visitor.loads(elements, styles)
+    found += visitor.hidden(tree, shown, elements, styles)
     return found
-
-
-def _is_event(attribute: str) -> bool:
-    """Whether an attribute is an event handler (onclick, ONLOAD…), which runs script."""
-    return attribute[:2].lower() == "on"
 
 
 def _page_head(everything: list[LexborNode], policy: Mapping[str, Any]) -> list[str]:
@@ -211,8 +203,15 @@ def _fragment_title(everything: list[LexborNode], policy: Mapping[str, Any]) -> 
     return []
 
 
-def _criteria(name: str, section: LexborNode, criteria: list[dict[str, Any]]) -> list[str]:
+def _criteria(
+    name: str, section: LexborNode, criteria: list[dict[str, Any]], shown: dict[LexborNode, str]
+) -> list[str]:
+    """Every difference between a list's criteria and the policy's; each criterion's marked
+    text goes into `shown` with its name (one without is named as that)."""
     page = _CriteriaOnPage(name, section)
+    for criterion_id, marked in zip(page.ids, page.texts, strict=True):
+        if marked is not None:
+            shown[marked] = f"criterion {criterion_id!r} ({name})"
     found = []
     page_ids = page.ids
     policy_ids = [c["id"] for c in criteria]
