@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from . import characters
 from .lang import TAG
 from .text import Text as Rendered
 
@@ -71,6 +72,9 @@ class Kind:
         if not isinstance(value, str) or not value.strip():
             problems.at(path, f"expected {self.json_type}, got {show(value)}")
             return None
+        if problem := characters.problem(value):
+            problems.at(path, problem)
+            return None
         return value
 
     def write(self, value: Any) -> Any:
@@ -100,6 +104,9 @@ def _text(node: yaml.ScalarNode, path: str, reader: Reader, expected: str) -> st
     text = str(node.value).strip()
     if not text:
         reader.wrong(node, path, f"is empty (expected {expected})")
+        return None
+    if problem := characters.problem(text):
+        reader.wrong(node, path, problem)
         return None
     return text
 
@@ -213,6 +220,10 @@ class Markdown(Kind):
         for name in sorted(unknown):
             problems.at(f"{path}.{name}", "unknown key (expected text and html)")
             ok = False
+        for name, given in (("text", plain), ("html", html)):
+            if ok and (problem := characters.problem(str(given))):
+                problems.at(f"{path}.{name}" if path else name, problem)
+                ok = False
         return Rendered("", Markup(html), str(plain)) if ok else None
 
     def write(self, value: Rendered) -> dict[str, str]:

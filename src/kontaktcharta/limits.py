@@ -80,8 +80,7 @@ def measure(serialized: bytes) -> RuleShape:
 def too_long(expression: str) -> str:
     """Why a rule longer than RULE_LENGTH is refused."""
     return (
-        f"the rule has {len(expression):,} characters; at most {RULE_LENGTH} "
-        "(limit: rule length)"
+        f"the rule has {len(expression):,} characters; at most {RULE_LENGTH} (limit: rule length)"
     )
 
 

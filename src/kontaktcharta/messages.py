@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urljoin
 
+from .characters import clean_name, shorten
 from .defaults import default_decline_template
 from .model import PLACEHOLDERS, Charta, link
 
@@ -183,31 +184,46 @@ class DeclineMessages:
             raise ValueError(f"unknown condition {error}; accept criteria: {valid}") from None
         chosen += missing
         first = missing[0] if missing else chosen[0] if chosen else None
+        name = clean_name(name) if name else ""
         values = {
-            "name": _one_line(name) if name else "",
+            "name": "",
             "url": first.link if first is not None else self.section_link,
             "reasons": _listed([reason.full for reason in chosen]),
             "alternatives": self.alternatives,
         }
         template = self.templates.get(platform) or self.templates[None]
-        message = template.fill(values)
         limit = self.limits.get(platform) if platform is not None else None
-        if limit is None or len(message) <= limit[1]:
-            return message
-        # Drop optional parts one at a time: alternatives, long reasons, further reasons.
-        values["alternatives"] = ""
-        for texts in (
+        if limit is None:
+            return template.fill({**values, "name": name})
+        # The parts that fit are those that fit without the name, as the build checked them;
+        # the name takes the room left, shortened where it needs more. Dropped one at a time:
+        # alternatives, long reasons, further reasons.
+        levels = (
+            [reason.full for reason in chosen],
             [reason.full for reason in chosen],
             [reason.short for reason in chosen],
             [reason.short for reason in chosen[:1]],
-        ):
+        )
+        for level, texts in enumerate(levels):
+            if level == 1:
+                values["alternatives"] = ""
             values["reasons"] = _listed(texts)
             message = template.fill(values)
             if len(message) <= limit[1]:
-                return message
+                return self._named(template, values, name, limit[1]) if name else message
         own = template is not self.templates[None]
         written = f"the messages.decline of {limit[0]}" if own else "messages.decline"
         raise MessageTooLong(limit[1], len(message), limit[0], written)
+
+    @staticmethod
+    def _named(template: Template, values: dict[str, str], name: str, limit: int) -> str:
+        """The message with the name, shortened to the room the message leaves it."""
+        message = template.fill({**values, "name": name})
+        room = len(name) - max(0, len(message) - limit)
+        while room > 0 and len(message) > limit:
+            message = template.fill({**values, "name": shorten(name, room)})
+            room -= 1
+        return message if len(message) <= limit else template.fill(values)
 
 
 def _listed(reasons: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final
 
+from ..characters import for_terminal
 from ..decide import Decision, Policy, Question, RequestError, decide
 from ..lang import primary
 from ..messages import MessageTooLong
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     elif len(policy.platforms) == 1:  # nothing to choose
         [(only, name)] = policy.platforms.items()
         request["platform"] = only
-        print(texts["only_platform"].format(name=name))
+        print(for_terminal(texts["only_platform"].format(name=name)))
     try:
         decision = _dialogue(policy, request, args.name, texts)
     except (RuleError, MessageTooLong) as problem:
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         return error("the answer is not UTF-8 text", USAGE)
     print()
-    print(_result(policy, decision, texts))
+    print(for_terminal(_result(policy, decision, texts)))
     return 0
 
 
@@ -176,9 +177,9 @@ def _number(question: str, fact: FactCheck, texts: dict[str, Any]) -> int | floa
 def _choose(question: str, choices: list[tuple[Any, str]], texts: dict[str, Any]) -> Any:
     """One of `choices` (value, label), by number, value or label, or by the start of one that
     no other starts with (`face` for Facebook), ignoring case."""
-    print(question)
+    print(for_terminal(question))
     for number, (_, label) in enumerate(choices, 1):
-        print(f"  {number}) {label}")
+        print(for_terminal(f"  {number}) {label}"))
     while True:
         answer = input("> ").strip().casefold()
         if not answer:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from ..characters import for_terminal
 from ..decide import Decision, Policy, RequestError, decide, load_policy
 from ..errors import ChartaError
 from ..jsontext import NotJson, loads
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(describe(decision))
+        print(for_terminal(describe(decision)))
     return 0
 
 

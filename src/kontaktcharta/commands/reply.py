@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..characters import for_terminal
 from ..lang import primary
 from ..messages import MessageTooLong
 from .decide import FAILURE, USAGE, add_policy_argument, error, open_policy
@@ -64,5 +65,5 @@ def run(args: argparse.Namespace) -> int:
         message = messages.render(reasons, args.name, args.platform, unmet)
     except MessageTooLong as problem:
         return error(problem, FAILURE)
-    print(message)
+    print(for_terminal(message))
     return 0
