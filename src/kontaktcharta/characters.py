@@ -51,7 +51,7 @@ def problem(text: str) -> str | None:
 def clean_name(name: str) -> str:
     """A requester's name for a message: on one line, without what cannot be seen, at most NAME
     characters (a longer one ends at a word, with …)."""
-    name = " ".join(_UNSEEN.sub("", name).split())
+    name = " ".join(_UNSEEN.sub("", " ".join(name.split())).split())  # line breaks: spaces
     return shorten(name, NAME)
 
 

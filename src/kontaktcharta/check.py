@@ -96,8 +96,8 @@ class Found:
             elif isinstance(value, str) and len(value) > limits.FACT_TEXT:
                 self.at(
                     f"{path}.values[{i}]",
-                    f"has {len(value)} characters; a request gives at most "
-                    f"{limits.FACT_TEXT} (limit: fact text)",
+                    f"has {len(value):,} characters; a request gives at most "
+                    f"{limits.FACT_TEXT:,} (limit: fact text)",
                 )
             elif isinstance(value, int) and not -(2**63) <= value < 2**63:
                 self.at(f"{path}.values[{i}]", "expected an int from -2^63 to 2^63-1")

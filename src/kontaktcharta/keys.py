@@ -271,7 +271,7 @@ class Url(Kind):
             valid = parts.scheme in self.schemes and bool(where)
         except ValueError:  # a bracket in the host that opens no IPv6 address
             valid = False
-        return valid and not any(ch.isspace() for ch in url)
+        return valid and not any(ch.isspace() for ch in url) and not characters.problem(url)
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> str | None:
         url = str(node.value).strip()

@@ -80,8 +80,13 @@ def measure(serialized: bytes) -> RuleShape:
 def too_long(expression: str) -> str:
     """Why a rule longer than RULE_LENGTH is refused."""
     return (
-        f"the rule has {len(expression):,} characters; at most {RULE_LENGTH} (limit: rule length)"
+        f"the rule has {len(expression):,} characters; at most {RULE_LENGTH:,} (limit: rule length)"
     )
+
+
+def too_deep() -> str:
+    """Why a rule nested deeper than CEL's parser goes is refused."""
+    return f"the rule nests deeper than CEL reads; at most {RULE_DEPTH} levels (limit: rule depth)"
 
 
 def problem(shape: RuleShape) -> str | None:

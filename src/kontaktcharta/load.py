@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import yaml
 
@@ -85,6 +85,13 @@ def _check_rules_read(reader: Reader) -> None:
             check_rule_at(path, expression, declared, reader.problems)
 
 
+CORE_TAGS: Final = frozenset(
+    YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+"""The tags of YAML's core schema: the only ones a charta may write (`!!str 5`); a date is read
+as a timestamp without a tag written."""
+
+
 class _Alias(Exception):
     """The reader met a node for the second time: the file uses an alias."""
 
@@ -134,6 +141,12 @@ class Reader:
                 raise _Alias
             self.met.add(node)
 
+    def _tagged(self, node: yaml.Node) -> bool:
+        """Whether the file writes a tag on the node (a node begins at its tag)."""
+        mark = node.start_mark
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        return line[mark.column : mark.column + 1] == "!"
+
     def wrong(self, node: yaml.Node, path: str, message: str) -> None:
         """Record a problem at a node."""
         self.problems.at(path, message, place=_place(node.start_mark, self.lines))
@@ -145,6 +158,15 @@ class Reader:
     def value(self, node: yaml.Node, path: str, kind: Kind, part: str | None) -> Any:
         """Read one value by its kind; None (and a problem) where it is wrong."""
         self.marks[path] = node.start_mark
+        if node.tag not in CORE_TAGS and self._tagged(node):
+            tag = node.tag.replace(YAML_TAG, "!!")
+            self.wrong(
+                node,
+                path,
+                f"the tag {tag} is not one of YAML's core tags (a charta is plain YAML: "
+                "texts, numbers, true and false, lists and mappings); leave it out",
+            )
+            return None
         if isinstance(kind, Nested):
             values = self.values(node, path, kind, part)
             return None if values is None else kind.make(values)

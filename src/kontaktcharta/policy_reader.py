@@ -95,6 +95,10 @@ def _translations(reader: _Reader, given: Any) -> Any:
     if not isinstance(given, dict):
         reader.problems.at("translations", f"expected an object, got {show(given)}")
         return _BAD
+    too_many = CHARTA.keys()["translations"].kind
+    if isinstance(too_many, MapOf) and (problem := too_many.too_many(len(given))):
+        reader.problems.at("translations", problem)
+        return _BAD
     found = {}
     for lang, content in given.items():
         root = f"translations.{lang}"

@@ -155,7 +155,7 @@ def fact_value(name: str, fact: FactCheck, value: Any) -> Any:
         fits = type(value) is str and (value.isascii() or _is_unicode(value))
         if fits and len(value) > FACT_TEXT:
             raise RequestError(
-                f"{_key('facts', name)}: has {len(value):,} characters; at most {FACT_TEXT} "
+                f"{_key('facts', name)}: has {len(value):,} characters; at most {FACT_TEXT:,} "
                 "(limit: fact text)"
             )
     elif kind == "int":
