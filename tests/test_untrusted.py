@@ -114,7 +114,8 @@ COUNTS = [
     (
         "fact text",
         lambda data: data["facts"][2].update(values=["x" * 2001]),
-        "facts[2].values[0]: has 2,001 characters; a request gives at most 2,000 (limit: fact text)",
+        "facts[2].values[0]: has 2,001 characters; a request gives at most 2,000 "
+        "(limit: fact text)",
     ),
 ]
 
