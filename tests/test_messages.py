@@ -246,16 +246,31 @@ SHORT = (
 FIRST = f"Hallo Max Mustermann.\n\ndie Einladung nur einen Spruch enthält\n\n{URL}#decline-slogan"
 
 
+def bare(text: str) -> str:
+    """The message without the name: which form fits is decided by it, the name takes the rest."""
+    return text.replace(" Max Mustermann", "")
+
+
 @pytest.mark.parametrize(
     ("limit", "expected"),
     [
         (len(FULL), FULL),
-        (len(FULL) - 1, NO_ALTERNATIVES),
-        (len(NO_ALTERNATIVES) - 1, SHORT),
-        (len(SHORT) - 1, FIRST),
+        (len(FULL) - 1, FULL.replace("Max Mustermann", "Max…")),
+        (len(bare(FULL)) + 1, bare(FULL)),
+        (len(bare(FULL)) - 1, NO_ALTERNATIVES),
+        (len(bare(NO_ALTERNATIVES)) - 1, SHORT),
+        (len(bare(SHORT)) - 1, FIRST),
         (len(FIRST), FIRST),
     ],
-    ids=["fits", "alternatives dropped", "short forms", "first reason only", "exactly"],
+    ids=[
+        "fits",
+        "the name yields",
+        "no room for the name",
+        "alternatives dropped",
+        "short forms",
+        "first reason only",
+        "exactly",
+    ],
 )
 def test_a_long_message_is_shortened_step_by_step(limit: int, expected: str) -> None:
     text = message(TWO, platform="xing", limit=limit, template=TEMPLATE)
@@ -264,10 +279,11 @@ def test_a_long_message_is_shortened_step_by_step(limit: int, expected: str) -> 
 
 
 def test_a_message_that_cannot_fit_names_the_limit_and_the_shortest_length() -> None:
+    shortest = len(bare(FIRST))  # the name is left out before the message fails
     with pytest.raises(MessageTooLong) as raised:
-        message(TWO, platform="xing", limit=len(FIRST) - 1, template=TEMPLATE)
-    assert (raised.value.limit, raised.value.shortest) == (len(FIRST) - 1, len(FIRST))
+        message(TWO, platform="xing", limit=shortest - 1, template=TEMPLATE)
+    assert (raised.value.limit, raised.value.shortest) == (shortest - 1, shortest)
     assert str(raised.value) == (
-        f"the decline message has {len(FIRST)} characters even at its shortest, but XING takes "
-        f"at most {len(FIRST) - 1}; shorten messages.decline or the first reason"
+        f"the decline message has {shortest} characters even at its shortest, but XING takes "
+        f"at most {shortest - 1}; shorten messages.decline or the first reason"
     )

@@ -56,16 +56,16 @@ def clean_name(name: str) -> str:
 
 
 def shorten(name: str, most: int) -> str:
-    """The name itself where it has at most `most` characters, else its start (at a word where
-    one ends in the second half) and …; empty where not even one character and … fit."""
+    """The name itself where it has at most `most` characters, else its whole words that fit
+    (within a word only where the first alone does not) and …; empty where not even one
+    character and … fit."""
     if len(name) <= most:
         return name
     if most < 2:
         return ""
     start = name[: most - 1]
-    space = start.rfind(" ")
-    if space >= most // 2:
-        start = start[:space]
+    if name[most - 1] != " " and " " in start:  # a word would be cut: end before it
+        start = start[: start.rfind(" ")]
     return start.rstrip(" ,.;:-") + "…"
 
 
