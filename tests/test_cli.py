@@ -157,7 +157,7 @@ def test_verify_names_a_criterion_changed_after_the_build(
         "output: index.html: decline.criteria[0] (no-reason): the page shows 'mir danach ist', "
         "the policy says 'keiner der Gründe oben zutrifft'\n"
     ) in err
-    assert err.endswith("output: the site does not verify (1 problems)\n")
+    assert err.endswith("output: the site does not verify (1 problem)\n")
 
 
 def test_verify_checks_every_language(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,7 +170,7 @@ def test_verify_checks_every_language(site: Path, capsys: pytest.CaptureFixture[
     assert capsys.readouterr().err == (
         "output: en/index.html: decline.title: the page says 'Nope', the policy "
         "'I decline requests when'\n"
-        "output: the site does not verify (1 problems)\n"
+        "output: the site does not verify (1 problem)\n"
     )
 
 
@@ -183,7 +183,7 @@ def test_verify_reports_a_stale_charta(
     assert capsys.readouterr().err == (
         "output: the charta is stale: its review date 2027-11-21 has passed (updated "
         "2026-11-21); look it over, set a new review_by, rebuild\n"
-        "output: the site does not verify (1 problems)\n"
+        "output: the site does not verify (1 problem)\n"
     )
 
 

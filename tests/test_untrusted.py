@@ -454,3 +454,19 @@ def test_a_static_link_within_the_project_is_copied(
     monkeypatch.chdir(project)
     assert main(["build", "-q"]) == 0
     assert (project / "output" / "notes.txt").read_text("utf-8") == "offen"
+
+
+def test_verify_reads_no_policy_larger_than_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    assert main(["build", "-q", "--config", str(ROOT / "charta.yaml"), "--out", str(site)]) == 0
+    policy = site / "charta.json"
+    text = policy.read_text("utf-8")
+    policy.write_text(text[:-2] + " " * (4 * 2**20) + text[-2:], "utf-8")  # valid JSON, 4 MiB more
+    capsys.readouterr()
+    assert main(["verify", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        f"{site}: charta.json: cannot be read (larger than 4,194,304 bytes)\n"
+        f"{site}: the site does not verify (1 problem)\n"
+    )

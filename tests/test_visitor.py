@@ -243,7 +243,7 @@ def test_verify_names_what_a_tampered_page_does_to_its_visitors(
         1,
         [
             *(f"index.html: {line}" for line in lines),
-            f"the site does not verify ({len(lines)} problems)",
+            f"the site does not verify ({len(lines)} problem{'s' if len(lines) > 1 else ''})",
         ],
     )
 
@@ -296,7 +296,7 @@ def test_verify_checks_every_language_and_every_file(
     expected: str,
 ) -> None:
     site = tampered(built, tmp_path, file, old, new)
-    assert verify(site, capsys) == (1, [expected, "the site does not verify (1 problems)"])
+    assert verify(site, capsys) == (1, [expected, "the site does not verify (1 problem)"])
 
 
 def test_a_css_file_of_the_site_may_load_nothing_from_elsewhere(

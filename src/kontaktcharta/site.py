@@ -70,13 +70,13 @@ def render(build: Build) -> dict[str, bytes]:
 
 def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | None, list[str]]:
     """A built or deployed site: its policy, and every way its files and policy disagree."""
-    from .policy_reader import parse, read_policy
+    from .policy_reader import MAX_BYTES, parse, read_policy
 
-    files = Folder(folder)
     try:
-        text = files.read(POLICY_FILE)
+        text = Folder(folder, MAX_BYTES).read(POLICY_FILE)
     except OSError as error:
         return None, [f"{POLICY_FILE}: cannot be read ({error.strerror})"]
+    files = Folder(folder)
     if text is None:
         return None, [f"{POLICY_FILE}: cannot be read (no such file)"]
     try:
@@ -118,12 +118,19 @@ class Folder:
 
     folder: Path
 
+    most: int = 16 * 2**20
+    """The most bytes of one file read: a deployed site is not trusted to be small."""
+
     def read(self, name: str) -> str | None:
         path = self.folder / name
         if not path.exists():
             return None
+        with path.open("rb") as handle:
+            data = handle.read(self.most + 1)
+        if len(data) > self.most:
+            raise OSError(errno.EFBIG, f"larger than {self.most:,} bytes")
         try:
-            return path.read_text("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError:
             raise OSError(errno.EILSEQ, "not UTF-8 text") from None
 

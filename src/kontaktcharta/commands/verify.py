@@ -44,10 +44,9 @@ def run(args: argparse.Namespace) -> int:
     for difference in differences:
         print(f"{args.folder}: {difference}", file=sys.stderr)
     if policy is None or differences:
-        print(
-            f"{args.folder}: the site does not verify ({len(differences)} problems)",
-            file=sys.stderr,
-        )
+        count = len(differences)
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        print(f"{args.folder}: the site does not verify ({problems})", file=sys.stderr)
         return 1
     count = len(policy["accept"]["criteria"]) + len(policy["decline"]["criteria"])
     languages = 1 + len(policy["translations"])
