@@ -6,16 +6,17 @@ many times: time per decision, peak memory, and memory after the 100th and the l
 Each kind of policy goes as far as the limits let it, so the policy reader takes it (the bench
 fails where it would not):
 
-- macros: one rule of two `exists` inside each other over two lists of 50, with string work in
-  the loop, just under the rule cost;
-- regex: as many rules as the policy cost allows, each running `matches` on a 200-character
-  fact in a loop over 50 entries;
-- copies: `map` inside `map`, each step copying the list it makes, near the rule cost;
-- many: 10,000 accept and 10,000 decline criteria with small rules, as far as the policy cost
-  allows;
+- macros: rules of two `exists` inside each other, with string work on the longest fact text
+  in the loop, its lists as long as the rule cost allows, as many as the policy cost allows;
+- regex: as many rules as the policy cost allows, each running `matches` on the longest fact
+  text in a loop over as many entries as the rule cost allows;
+- copies: `map` inside `map`, each step copying the list it makes;
+- strings: the fact text joined with itself 16 times (as a balanced tree, within the depth) in
+  two loops;
+- many: as many small rules as the policy cost allows (up to 5,000 in each list);
 - deep: rules nested as deep as the limit lets them, as many as the policy cost allows.
 
-Every request gives every fact, so that every rule runs, and its string fact (200 characters,
+Every request gives every fact, so that every rule runs, and its string fact (2,000 characters,
 the most a request may give) differs from request to request. Each kind runs in a process of its
 own: peak memory is that process's high-water mark (its resident size at the most, Python and
 the policy included), and the memory after a decision its resident size then.
@@ -40,26 +41,44 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from kontaktcharta import limits  # noqa: E402
 
-ENTRIES = "[" + ",".join(str(i) for i in range(limits.LITERAL)) + "]"
-"""A list literal as long as a rule's may be."""
-SHORT = "[" + ",".join(str(i) for i in range(20)) + "]"
 BASE = Path("/tmp/kontaktcharta-bench-limits/charta.json")
 """Where main() builds the example charta, whose policy each kind's policy starts from."""
+FACTS = {"n": "int", "s": "string"}
 
 
-def macros(i: int) -> str:
-    return f'{ENTRIES}.exists(x, {ENTRIES}.exists(y, s + string(x) + s + string(y) == s + "{i}"))'
+def entries(count: int) -> str:
+    """A list literal of `count` whole numbers."""
+    return "[" + ",".join(str(i) for i in range(count)) + "]"
 
 
-def regex(i: int) -> str:
-    return f'{ENTRIES}.exists(x, (s + string(x)).matches("(a+)+b{i}"))'
+def macros(i: int, count: int) -> str:
+    each = entries(count)
+    return f'{each}.exists(x, {each}.exists(y, s + string(x) + s + string(y) == s + "{i}"))'
 
 
-def copies(i: int) -> str:
-    return f"{SHORT}.map(x, {SHORT}.map(y, y + x + n)).size() == {i}"
+def regex(i: int, count: int) -> str:
+    return f'{entries(count)}.exists(x, (s + string(x)).matches("(a+)+b{i}"))'
 
 
-def many(i: int) -> str:
+def copies(i: int, count: int) -> str:
+    each = entries(count)
+    return f"{each}.map(x, {each}.map(y, y + x + n)).size() == {i}"
+
+
+def _joined(leaves: int) -> str:
+    """`s` joined with itself, `leaves` times, as a balanced tree (the deepest CEL allows)."""
+    if leaves == 1:
+        return "s"
+    half = leaves // 2
+    return f"({_joined(half)} + {_joined(leaves - half)})"
+
+
+def strings(i: int, count: int) -> str:
+    each = entries(count)
+    return f"{each}.exists(x, {each}.exists(y, {_joined(16)}.size() < x + y - {i}))"
+
+
+def many(i: int, count: int) -> str:
     return f'n > {i} && s != "{i}"'
 
 
@@ -73,28 +92,37 @@ def _sums() -> int:
     return sums
 
 
-def deep(i: int) -> str:
+def deep(i: int, count: int) -> str:
     return "n" + " + 1" * _sums() + f" > {i}"
 
 
-KINDS: dict[str, tuple[Callable[[int], str], int]] = {
-    "macros": (macros, 1),
+KINDS: dict[str, tuple[Callable[[int, int], str], int]] = {
+    "macros": (macros, limits.COST),
     "regex": (regex, limits.COST),
-    "copies": (copies, 1),
+    "copies": (copies, limits.COST),
+    "strings": (strings, limits.COST),
     "many": (many, 2 * limits.CRITERIA - 1),
     "deep": (deep, limits.COST),
 }
-"""Each kind: its rule, and the most rules of it to try."""
+"""Each kind: its rule (by its number and the length of its lists), and the most rules of it to
+try. The lists are as long as the limits let the first rule be."""
 
 
 def _depth(rule: str) -> int:
     from kontaktcharta.rules import _cached_environment
 
     try:
-        program = _cached_environment((("n", "int"), ("s", "string")), None).compile(rule)
+        program = _cached_environment(tuple(FACTS.items()), None).compile(rule)
     except RuntimeError:  # deeper than CEL's parser goes
         return limits.RULE_DEPTH + 1
-    return limits.measure(program.serialize()).depth
+    return limits.measure(program.serialize(), FACTS).depth
+
+
+def _longest(make: Callable[[int, int], str]) -> int:
+    """The longest lists (up to the literal size) with which the rule stays within the limits."""
+    from kontaktcharta.rules import rule_cost
+
+    return max((n for n in range(1, limits.LITERAL + 1) if rule_cost(make(0, n), FACTS)), default=0)
 
 
 def policy(kind: str) -> dict[str, Any]:
@@ -102,12 +130,12 @@ def policy(kind: str) -> dict[str, Any]:
     from kontaktcharta.rules import rule_cost
 
     make, most = KINDS[kind]
-    facts = {"n": "int", "s": "string"}
+    count = _longest(make)
     rules: list[str] = []
     steps = 0
     for i in range(most):
-        rule = make(i)
-        cost = rule_cost(rule, facts)
+        rule = make(i, count)
+        cost = rule_cost(rule, FACTS)
         assert cost, f"{kind}: the rule does not compile or passes a limit: {rule}"
         if steps + cost > limits.COST:
             break

@@ -10,6 +10,7 @@ compiled, and the sum of the rules' costs is checked for the whole policy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -64,14 +65,15 @@ class RuleShape:
     and a `map` or `filter` as often again, since each step copies the list it makes."""
 
 
-def measure(serialized: bytes) -> RuleShape:
-    """The shape of a checked expression (`Expression.serialize()`); NotChecked where unread."""
+def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
+    """The shape of a checked expression (`Expression.serialize()`) over these facts (their
+    types by name); NotChecked where unread."""
     checked = fields(serialized, 2)  # Any.value: the CheckedExpr
     expressions = fields(checked[0], 4) if len(checked) == 1 else []  # CheckedExpr.expr
     if len(expressions) != 1:
         raise NotChecked("no expression in the CheckedExpr")
     try:
-        tree = _Tree(expressions[0])
+        tree = _Tree(expressions[0], facts)
     except (IndexError, RecursionError) as error:  # cut short
         raise NotChecked(str(error)) from None
     return RuleShape(tree.depth, tree.macro_depth, tree.literal, tree.cost())
@@ -110,43 +112,66 @@ def problem(shape: RuleShape) -> str | None:
 
 # Fields of cel.expr.Expr (cel-spec's syntax.proto) and of the messages inside it.
 _CONST, _IDENT, _SELECT, _CALL, _LIST, _STRUCT, _COMPREHENSION = 3, 4, 5, 6, 7, 8, 9
+_STRING, _BYTES = 6, 7
+"""Constant: string_value, bytes_value."""
 _MACRO_PARTS: Final = (2, 4, 5, 6, 7)
 """Comprehension: iter_range, accu_init, loop_condition, loop_step, result."""
 _LOOP_PARTS: Final = frozenset([5, 6])
 """The parts of a comprehension that run once per entry."""
+_SCALAR: Final = 8
+"""The size of a bool, an int or a double."""
+_CHARACTERS_PER_STEP: Final = 64
+"""A call on strings or lists counts one step more for each this many characters it reads."""
+_PLATFORM: Final = 64
+"""The size bound of `platform`, an id."""
 
 
 class _Node:
-    """One node of the tree: its weight, its children, and which of them run in a loop."""
+    """One node of the tree: its weight, its children, which of them run in a loop, and how
+    large its value may be: `size` characters, or None for as large as any string of the rule
+    (a macro's variable)."""
 
-    __slots__ = ("children", "copies", "looped", "weight")
+    __slots__ = ("children", "concat", "copies", "looped", "size", "weight")
 
     def __init__(self) -> None:
         self.weight = 1
         self.children: list[_Node] = []
         self.looped: list[_Node] = []
         self.copies = False
+        self.size: int | None = _SCALAR
+        self.concat = False
 
 
 class _Tree:
-    """A rule's syntax tree, read from the protobuf wire format."""
+    """A rule's syntax tree, read from the protobuf wire format, over facts of these types."""
 
-    def __init__(self, expression: bytes) -> None:
+    def __init__(self, expression: bytes, facts: Mapping[str, str]) -> None:
         self.depth = 0
         self.macro_depth = 0
         self.literal = 0
         self.entries = 0
+        self.facts = facts
+        self.characters = 0
+        """The size of every string the rule names, together: no string it makes is longer."""
         self.root = self._node(expression, 1, 0)
 
     def cost(self) -> int:
         """The steps the rule may take: see RuleShape.cost."""
-        return _cost(self.root, max(self.entries, 1))
+        return _cost(self.root, max(self.entries, 1), self.characters)
 
     def _node(self, expression: bytes, depth: int, macros: int) -> _Node:
         self.depth = max(self.depth, depth)
         node = _Node()
         for number, value in message(expression):
-            if number == _CALL:
+            if number == _CONST:
+                for kind, text in message(value):
+                    if kind in (_STRING, _BYTES):
+                        node.size = len(text)
+                        self.characters += len(text)
+            elif number == _IDENT:
+                name = b"".join(fields(value, 1)).decode()
+                node.size = self._ident(name)
+            elif number == _CALL:
                 self._call(node, value, depth, macros)
             elif number == _SELECT:
                 node.children += [self._node(part, depth + 1, macros) for part in fields(value, 1)]
@@ -154,21 +179,41 @@ class _Tree:
                 items = fields(value, 1)
                 self._literal(len(items))
                 node.children += [self._node(item, depth + 1, macros) for item in items]
+                node.concat = True
             elif number == _STRUCT:
                 entries = fields(value, 2)
                 self._literal(len(entries))
                 for entry in entries:  # map_key and value
                     for part in (*fields(entry, 3), *fields(entry, 4)):
                         node.children.append(self._node(part, depth + 1, macros))
+                node.concat = True
             elif number == _COMPREHENSION:
                 self._macro(node, value, depth, macros + 1)
         return node
 
+    def _ident(self, name: str) -> int | None:
+        """The size of a fact, of `platform`; None for a macro's variable."""
+        kind = self.facts.get(name)
+        if kind == "string":
+            self.characters += FACT_TEXT
+            return FACT_TEXT
+        if name == "platform":
+            self.characters += _PLATFORM
+            return _PLATFORM
+        return None if kind is None else _SCALAR
+
     def _call(self, node: _Node, call: bytes, depth: int, macros: int) -> None:
-        if fields(call, 2) == [b"matches"]:
+        function = b"".join(fields(call, 2))
+        if function == b"matches":
             node.weight = REGEX_STEPS
+        elif function == b"_+_":
+            node.concat = True  # strings or lists: as large as both together
+        elif function == b"string":
+            self.characters += 32
         for part in (*fields(call, 1), *fields(call, 3)):  # target, args
             node.children.append(self._node(part, depth + 1, macros))
+        if not node.concat:
+            node.size = 32 if function == b"string" else _SCALAR
 
     def _macro(self, node: _Node, comprehension: bytes, depth: int, macros: int) -> None:
         self.macro_depth = max(self.macro_depth, macros)
@@ -178,16 +223,28 @@ class _Tree:
                 (node.looped if number in _LOOP_PARTS else node.children).append(child)
                 if number == 4 and fields(part, _LIST):
                     node.copies = True  # accu_init is a list: map or filter
+        node.size = None if node.copies else _SCALAR
 
     def _literal(self, entries: int) -> None:
         self.literal = max(self.literal, entries)
         self.entries += entries
 
 
-def _cost(node: _Node, entries: int) -> int:
-    """Steps of a node and all below it; `entries` bounds the length of any list in the rule."""
-    steps = node.weight + sum(_cost(child, entries) for child in node.children)
+def _size(node: _Node, characters: int) -> int:
+    """How large a node's value may be: a string or list at most as large as all strings of
+    the rule together (`characters`)."""
+    if node.concat:
+        return min(characters, sum(_size(child, characters) for child in node.children))
+    return characters if node.size is None else node.size
+
+
+def _cost(node: _Node, entries: int, characters: int) -> int:
+    """Steps of a node and all below it; `entries` bounds the length of any list in the rule,
+    `characters` that of any string. A call counts a step more per 64 characters it reads."""
+    read = sum(_size(child, characters) for child in node.children) if node.children else 0
+    steps = node.weight + read // _CHARACTERS_PER_STEP
+    steps += sum(_cost(child, entries, characters) for child in node.children)
     if node.looped:
-        per_entry = sum(_cost(child, entries) for child in node.looped)
+        per_entry = sum(_cost(child, entries, characters) for child in node.looped)
         steps += entries * (per_entry + (entries if node.copies else 0))
     return steps

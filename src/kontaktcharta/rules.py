@@ -103,7 +103,7 @@ def _cached_compile(facts: tuple[tuple[str, str], ...], expression: str) -> Comp
     if kind != "bool":
         return RuleProblem(1, 1, f"the rule gives {kind}, expected a bool")
     try:
-        shape = limits.measure(program.serialize())
+        shape = limits.measure(program.serialize(), dict(facts))
     except NotChecked as error:  # pragma: no cover - CEL's own output
         return RuleProblem(1, 1, f"the rule cannot be measured against the limits ({error})")
     beyond = limits.problem(shape)

@@ -120,9 +120,10 @@ def problems(
 
 
 def _linked(region: _Region, key: str, item: Mapping[str, Any]) -> list[str]:
-    """A text with an optional `url`: shown, and where it has a URL, beside a link to it."""
+    """A text with an optional `url`: shown, and where it has a URL, beside a link to it (a
+    text with links of its own is shown as it is: the URL would nest one link in another)."""
     piece, url = _piece(item["html"]), item.get("url")
-    if url is None:
+    if url is None or "<a " in item["html"]:
         if piece in region.html:
             return []
         return [f"{key}: the page does not show {_short(item['text'])!r}"]
