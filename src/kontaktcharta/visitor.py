@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from . import cascade, stylesheet
+from . import cascade, markup, stylesheet
 from .lang import folder
 from .outputs import Build, Difference
 
@@ -60,8 +60,6 @@ _HIDING_PARENTS = {
 """Elements whose content a browser does not show (a <details> or <dialog> while closed)."""
 _SHOWS_DATA = frozenset(["img", "source", "link", "video", "audio", "track", "input", "image"])
 """Elements that show or read a data: URL as what it is, never as a document that runs."""
-TEXT = "-text"
-"""Lexbor's tag name of a text node."""
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style", "popover"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
@@ -296,7 +294,7 @@ def hidden(
     relevant = set(around).union(shown)
     for node in shown:
         child = node.child
-        if child is not None and (child.next is not None or child.tag != TEXT):
+        if child is not None and (child.next is not None or child.tag != markup.TEXT):
             relevant.update(node.css("*"))  # what the criterion's text holds: <a>, <em> …
     ordered = [node for node, _ in elements or _with_attributes(tree) if node in relevant]
     said: set[str] = set()
@@ -402,11 +400,12 @@ OTHER_FILES = OtherFiles()
 
 
 def _with_attributes(tree: LexborHTMLParser) -> list[tuple[LexborNode, Attributes]]:
-    return [(node, node.attributes) for node in tree.root.traverse()] if tree.root else []
+    return [(node, node.attributes) for node in markup.elements_of(tree)]
 
 
 def _linked_sheets_hide(name: str, text: str, files: Files) -> list[str]:
-    """Every criterion of a charta page that a style sheet of the site it links hides."""
+    """Every way the style sheets of the site that a charta page links hide one of its
+    criteria: with the page's own CSS (which verify.py checks alone), what they add."""
     tree = LexborHTMLParser(text)
     elements = _with_attributes(tree)
     sheets = []
@@ -421,15 +420,8 @@ def _linked_sheets_hide(name: str, text: str, files: Files) -> list[str]:
             sheets.append(css)
     if not sheets:
         return []
-    shown = {}
-    for marked in tree.css("[data-criterion] [data-criterion-text]"):
-        criterion = marked.parent
-        while criterion is not None and "data-criterion" not in criterion.attributes:
-            criterion = criterion.parent
-        if criterion is not None:
-            section = criterion.parent
-            while section is not None and "data-section" not in section.attributes:
-                section = section.parent
-            where = section.attributes.get("data-section") if section is not None else None
-            shown[marked] = f"criterion {criterion.attributes['data-criterion']!r} ({where})"
-    return hidden(tree, shown, elements, sheets, attributes=False)  # those are verify.py's
+    shown = markup.shown_criteria(tree)
+    own = [node.text(deep=True) for node, _ in elements if node.tag == "style"]
+    alone = set(hidden(tree, shown, elements, own, attributes=False))
+    together = hidden(tree, shown, elements, [*own, *sheets], attributes=False)
+    return [message for message in together if message not in alone]
