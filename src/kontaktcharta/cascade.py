@@ -12,6 +12,7 @@ around it, and a colour that cannot be read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,53 +48,86 @@ class _Style:
 def problems(
     tree: LexborHTMLParser,
     sheets: Sequence[stylesheet.Sheet],
-    relevant: Sequence[LexborNode],
+    relevant: Sequence[tuple[LexborNode, Mapping[str, str | None]]],
     texts: Mapping[LexborNode, str],
 ) -> dict[LexborNode, str]:
-    """How the styles hide each of the `relevant` elements (in document order: each criterion's
-    text, what is inside it and what is around it), by element; `texts` are the criteria's
-    texts, whose colour is held against their background."""
+    """How the styles hide each of the `relevant` elements (with their attributes, in document
+    order: each criterion's text, what is inside it and what is around it), by element; `texts`
+    are the criteria's texts, whose colour is held against their background."""
     rules = [rule for sheet in sheets for rule in sheet.rules]
     registered = {name: value for sheet in sheets for name, value in sheet.registered}
-    wanted = set(relevant)
-    matched: dict[LexborNode, list[int]] = {}
+    position = {node: index for index, (node, _) in enumerate(relevant)}
+    matched: list[list[int]] = [[] for _ in relevant]
+    tags = {(node.tag or "").lower() for node, _ in relevant}
+    found_by: dict[str, list[int]] = {}  # a query walks the whole page: each selector once
     for index, rule in enumerate(rules):
-        seen: set[LexborNode] = set()
+        seen: set[int] = set()
         for selector in rule.selectors:
-            try:
-                nodes = tree.css(selector)
-            except SelectolaxError:
-                continue  # a hiding rule verify cannot read is stylesheet.Rule's to report
-            for node in nodes:
-                if node in wanted and node not in seen:
-                    seen.add(node)
-                    matched.setdefault(node, []).append(index)
+            subject = _subject(selector)
+            if subject is not None and subject not in tags:
+                continue  # it matches only elements of a kind no criterion is, holds or is in
+            if selector not in found_by:
+                try:
+                    nodes = tree.css(selector)
+                except SelectolaxError:
+                    nodes = []  # a hiding rule verify cannot read is stylesheet.Rule's to report
+                found_by[selector] = [at for n in nodes if (at := position.get(n)) is not None]
+            for at in found_by[selector]:
+                if at not in seen:
+                    seen.add(at)
+                    matched[at].append(index)
+    # Most elements share their parent, their rules and their style with many others (each
+    # criterion's <li> and text): each distinct one is computed once per view.
+    parents = [
+        position.get(node.parent) if node.parent is not None else None for node, _ in relevant
+    ]
+    inline = [attrs.get("style") or "" for _, attrs in relevant]
+    is_text = [node in texts for node, _ in relevant]
     found: dict[LexborNode, str] = {}
     for view in stylesheet.SCHEMES:
         initial = _Style(dict(registered), colours.BLACK, colours.WHITE, 1.0, _ROOT_FONT, None)
-        styles: dict[LexborNode, _Style] = {}
+        styles: list[_Style] = []
         memo: dict[tuple[int, tuple[int, ...], str], _Style] = {}
-        for node in relevant:
-            parent = styles.get(node.parent) if node.parent is not None else None
-            above = parent or initial
-            own = tuple(i for i in matched.get(node, ()) if view in rules[i].schemes)
-            inline = node.attributes.get("style") or ""
-            key = (id(above), own, inline)
+        faint: dict[int, str | None] = {}
+        for at, (node, _) in enumerate(relevant):
+            parent = parents[at]
+            above = styles[parent] if parent is not None else initial
+            own = tuple(i for i in matched[at] if view in rules[i].schemes)
+            key = (id(above), own, inline[at])
             style = memo.get(key)
             if style is None:
                 declarations = [d for i in own for d in rules[i].declarations]
-                if inline:
-                    declarations += stylesheet.declarations_full(inline)
+                if inline[at]:
+                    declarations += stylesheet.declarations_full(inline[at])
                 style = memo[key] = _compute(above, _merged(declarations))
-            styles[node] = style
-            if node in found:
-                continue
+            styles.append(style)
             problem = style.problem
-            if problem is None and node in texts:
-                problem = _faint(style, view)
-            if problem is not None:
+            if problem is None and is_text[at]:
+                if id(style) not in faint:
+                    faint[id(style)] = _faint(style, view)
+                problem = faint[id(style)]
+            if problem is not None and node not in found:
                 found[node] = problem
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _subject(selector: str) -> str | None:
+    """The element name a selector's last compound requires (`footer p`: `p`), if any."""
+    depth, quote, start = 0, "", 0
+    for index, char in enumerate(selector):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif depth == 0 and char in " >+~\t\n":
+            start = index + 1
+    match = re.match(r"[a-zA-Z][\w-]*(?![\w|-])", selector[start:])
+    return match.group(0).lower() if match is not None else None
 
 
 def _merged(declarations: Iterable[Declaration]) -> dict[str, str]:
