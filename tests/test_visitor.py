@@ -151,7 +151,8 @@ CASES = {
     "css-import": (
         "<style>",
         '<style>@import "https://evil.example/x.css";',
-        LOADS.format("https://evil.example/x.css", "its CSS"),
+        "the page's CSS imports https://evil.example/x.css (@import); a charta page's CSS imports "
+        "nothing: it is in the page or in the site's files it links",
     ),
     "css-url": (
         STYLE,
@@ -162,6 +163,232 @@ CASES = {
         '<main id="main">',
         '<main id="main" style="background:url(\'https://evil.example/x.png\')">',
         LOADS.format("https://evil.example/x.png", "<main style>"),
+    ),
+    "template-shadow-root": (
+        '<main id="main">',
+        '<main id="main"><template shadowrootmode="open"><img src="x.png" '
+        'onerror="fetch(1)"><script>alert(1)</script></template>',
+        'the page holds a <template> (<template shadowrootmode="open">), whose content verify '
+        "cannot read (a declarative shadow root can run script and hide the page); a charta page "
+        "has none",
+    ),
+    "data-stylesheet": (
+        "</head>",
+        '<link rel="stylesheet" '
+        'href="data:text/css;base64,W2RhdGEtY3JpdGVyaW9uXXtkaXNwbGF5Om5vbmV9"></head>',
+        "the page takes a style sheet from a data: URL (<link href>); a charta page's CSS is its "
+        "own <style> or the site's files",
+    ),
+    "css-import-data": (
+        "<style>",
+        '<style>@import "data:text/css,[data-criterion]{display:none}";',
+        "the page's CSS imports data:text/css,[data-criterion]{display:none} (@import); a charta "
+        "page's CSS imports nothing: it is in the page or in the site's files it links",
+    ),
+    "css-import-same-site": (
+        "<style>",
+        "<style>@import url(hide.css);",
+        "the page's CSS imports hide.css (@import); a charta page's CSS imports nothing: it is "
+        "in the page or in the site's files it links",
+    ),
+    "popover": (
+        MET,
+        MET[:-1] + " popover>",
+        HIDDEN
+        + '<li id="accept-met"> has the popover attribute, which hides it until it is opened',
+    ),
+    "css-text-the-page-background": (
+        STYLE,
+        "[data-criterion=met]{color:#fdfcf9}</style>",
+        HIDDEN
+        + "its styles give <span> a contrast of 1.11:1 (#fdfcf9 on #fff0b8, light; at least 4.5:1)",
+    ),
+    "css-variable-the-page-background": (
+        STYLE,
+        ":root{--fg:var(--bg)}</style>",
+        HIDDEN
+        + "its styles give <span> a contrast of 1.11:1 (#fdfcf9 on #fff0b8, light; at least 4.5:1)",
+    ),
+    "css-colour-unreadable": (
+        STYLE,
+        "main{color:color-mix(in srgb, red 0%, transparent)}</style>",
+        HIDDEN
+        + 'its styles give <main id="main"> color: color-mix(in srgb, red 0%, transparent), a '
+        "colour verify cannot read",
+    ),
+    "css-zero-height-across-rules": (
+        STYLE,
+        "main{height:0}main{overflow:hidden}</style>",
+        HIDDEN + 'its styles give <main id="main"> height: 0 with its overflow clipped',
+    ),
+    "css-small-height-contain": (
+        STYLE,
+        "main{block-size:2px}main{contain:paint}</style>",
+        HIDDEN + 'its styles give <main id="main"> block-size: 2px with its overflow clipped',
+    ),
+    "css-relative-offset": (
+        STYLE,
+        "[data-criterion=met]{position:relative;left:-9999px}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets left: -9999px on <li id="accept-met">',
+    ),
+    "css-offset-calc": (
+        STYLE,
+        "[data-criterion=met]{position:absolute;left:calc(-9999px)}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets left: calc(-9999px) on <li id="accept-met">',
+    ),
+    "css-text-indent": (
+        STYLE,
+        "[data-criterion=met]{text-indent:9999px;overflow:hidden}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets text-indent: 9999px on <li id="accept-met">',
+    ),
+    "css-scale": (
+        STYLE,
+        "[data-criterion=met]{transform:scale(.01)}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets transform: scale(.01) on <li id="accept-met">',
+    ),
+    "css-rotate-x": (
+        STYLE,
+        "[data-criterion=met]{transform:rotateX(90deg)}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets transform: rotatex(90deg) on <li '
+        'id="accept-met">',
+    ),
+    "css-zoom": (
+        STYLE,
+        "[data-criterion=met]{zoom:0.01}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets zoom: 0.01 on <li id="accept-met">',
+    ),
+    "css-opacity-faint": (
+        STYLE,
+        "[data-criterion=met]{opacity:0.11}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets opacity: 0.11 on <li id="accept-met">',
+    ),
+    "css-opacity-compounded": (
+        STYLE,
+        "main{opacity:.7}.criteria{opacity:.7}</style>",
+        (
+            "criterion 'met' (accept) is hidden from visitors: its styles give <ul "
+            'class="criteria"> an opacity of 0.49 with the elements around it',
+            "criterion 'met' (accept) is hidden from visitors: its styles give <span> a contrast "
+            "of 3.02:1 (#1d2125 on #fff0b8, light; at least 4.5:1)",
+        ),
+    ),
+    "css-colour-alpha": (
+        STYLE,
+        "[data-criterion=met]{color:rgba(0,0,0,0.01)}</style>",
+        RULE.format("color: rgba(0,0,0,0.01)"),
+    ),
+    "css-filter-opacity": (
+        STYLE,
+        "[data-criterion=met]{filter:opacity(0.01)}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets filter: opacity(0.01) on <li id="accept-met">',
+    ),
+    "css-blur": (
+        STYLE,
+        "[data-criterion=met]{filter:blur(40px)}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets filter: blur(40px) on <li id="accept-met">',
+    ),
+    "css-mask": (
+        STYLE,
+        "[data-criterion=met]{-webkit-mask:linear-gradient(transparent,transparent)}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets -webkit-mask: '
+        'linear-gradient(transparent,transparent) on <li id="accept-met">',
+    ),
+    "css-letter-spacing": (
+        STYLE,
+        "[data-criterion=met]{letter-spacing:-1em}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets letter-spacing: -1em on <li id="accept-met">',
+    ),
+    "css-font-size-em": (
+        STYLE,
+        "[data-criterion=met]{font-size:0.3em}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets font-size: 0.3em on <li id="accept-met">',
+    ),
+    "css-font-size-calc": (
+        STYLE,
+        "[data-criterion=met]{font-size:calc(0px)}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets font-size: calc(0px) on <li id="accept-met">',
+    ),
+    "css-font-size-vw": (
+        STYLE,
+        "[data-criterion=met]{font-size:0.0001vw}</style>",
+        HIDDEN
+        + 'the CSS rule "[data-criterion=met]" sets font-size: 0.0001vw on <li id="accept-met">',
+    ),
+    "css-var-fallback": (
+        STYLE,
+        "[data-criterion=met]{display:var(--nope, none)}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets display: none on <li id="accept-met">',
+    ),
+    "css-registered-property": (
+        STYLE,
+        "@property --x{syntax:'*';inherits:true;initial-value:none}[data-criterion=met]{display:v"
+        "ar(--x)}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]" sets display: none on <li id="accept-met">',
+    ),
+    "inline-style-variable": (
+        MET,
+        MET[:-1] + ' style="--h:none;display:var(--h)">',
+        HIDDEN + 'its styles give <li id="accept-met"> display: none',
+    ),
+    "css-cover": (
+        STYLE,
+        'body::after{content:"";position:fixed;inset:0;background:#fff}</style>',
+        'the CSS rule "body::after" may cover the criteria: generated content with position: '
+        "fixed with background: #fff; a charta page lays nothing over them",
+    ),
+    "css-not-hover": (
+        STYLE,
+        "[data-criterion=met]:not(:hover){display:none}</style>",
+        HIDDEN + 'the CSS rule "[data-criterion=met]:not(:hover)" sets display: none on <li '
+        'id="accept-met">',
+    ),
+    "svg-feimage": (
+        MAIN,
+        '<svg><filter id="f"><feImage href="//evil.example/x"/></filter></svg></main>',
+        "the page loads //evil.example/x from another host (<feimage href>); a charta page loads "
+        "only its own files",
+    ),
+    "svg-xlink-href": (
+        MAIN,
+        '<svg><image xlink:href="//evil.example/x"/></svg></main>',
+        "the page loads //evil.example/x from another host (<image xlink:href>); a charta page "
+        "loads only its own files",
+    ),
+    "attributionsrc": (
+        MAIN,
+        '<img src="x.png" alt="" attributionsrc="https://evil.example/x"></main>',
+        "the page loads https://evil.example/x from another host (<img attributionsrc>); a "
+        "charta page loads only its own files",
+    ),
+    "a-attributionsrc": (
+        MAIN,
+        '<a href="https://evil.example/" attributionsrc>x</a></main>',
+        "the page loads https://evil.example/ from another host (<a attributionsrc>); a charta "
+        "page loads only its own files",
+    ),
+    "compression-dictionary": (
+        "</head>",
+        '<link rel="compression-dictionary" href="//evil.example/d"></head>',
+        "the page loads //evil.example/d from another host (<link href>); a charta page loads "
+        "only its own files",
+    ),
+    "meta-refresh-spaced": (
+        '<meta charset="utf-8">',
+        '<meta charset="utf-8"><meta http-equiv=" refresh" content="0;url=https://evil.example">',
+        'the page sends its visitors elsewhere (<meta http-equiv="refresh">); a charta page stays',
+    ),
+    "formaction": (
+        MAIN,
+        '<button formaction="//evil.example">x</button></main>',
+        "the page holds a form (<button formaction>); a charta page sends nothing",
     ),
     "title": (
         "<h1>Meine Kontaktcharta</h1>",

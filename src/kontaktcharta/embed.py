@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .markup import TEXT
 from .outputs import LanguageFile
-from .verify import TEXT, compare_tree, parse, top_level
+from .verify import compare_tree, parse, top_level
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _SCOPED_AT_RULES = ("media", "supports", "container")

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from .colours import CONTRAST
 from .lang import folder as lang_folder
 
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -42,8 +43,6 @@ VIEWS: tuple[tuple[str, int, Literal["light", "dark"], Literal["screen", "print"
     ("printed", 800, "light", "print"),
 )
 """Each way a page is looked at: its name in messages, width, colour scheme, media."""
-CONTRAST = 4.5
-"""The least contrast of a criterion's text against its background (WCAG AA)."""
 
 _LOOK = """(contrast) => {
   const rgba = (value) => {

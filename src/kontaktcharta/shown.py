@@ -16,10 +16,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track"}
-    | {"wbr"}
-)
+from .markup import VOID
+
 _SPACE = re.compile(r"\s+")
 _AROUND_TAG = re.compile(r" ?(<[^>]*>) ?")
 
@@ -53,7 +51,7 @@ class _Region:
             elif tag == "time":
                 self.times.append((attrs.get("datetime") or "", child.text(deep=True)))
             parts.append(f"<{tag}{_attributes(attrs)}>")
-            if tag not in _VOID:
+            if tag not in VOID:
                 self._write(child, skip, parts)
                 parts.append(f"</{tag}>")
 

@@ -11,34 +11,11 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import visitor
+from .markup import SECTIONS, TEXT, VOID, CriteriaOnPage, elements_of
 from .shown import problems as shown_problems
 
-VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-SECTIONS = ("accept", "decline")
-TEXT_MARK = "[data-criterion-text]"
-"""The element inside a criterion's element that holds exactly the criterion's HTML."""
-_CRITERION_PARTS = f"[data-criterion], [data-criterion] {TEXT_MARK}, [data-criterion] a[href]"
-"""A criterion, its marked text, its links: what `_criteria` reads of a list."""
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
-TEXT = "-text"
-"""Lexbor's tag name of a text node (comments are `-comment`, and left out here)."""
 
 
 def parse(markup: str) -> LexborHTMLParser:
@@ -106,11 +83,6 @@ def _same(element: LexborNode, markup: str) -> bool:
     return inner(element) == _canonical_html(markup)
 
 
-def _elements(tree: LexborHTMLParser) -> list[LexborNode]:
-    """Every element of a document, in document order."""
-    return list(tree.root.traverse()) if tree.root is not None else []
-
-
 def top_level(tree: LexborHTMLParser) -> list[LexborNode]:
     """A fragment's top-level nodes but blank text and comments: what the parser put in the
     head (a leading <style>, <link> or <meta>) and in the body."""
@@ -134,7 +106,7 @@ def compare(page: str, policy: Mapping[str, Any], fragment: bool = False) -> lis
 
 def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bool) -> list[str]:
     """`compare` for a parsed page."""
-    everything = _elements(tree)
+    everything = elements_of(tree)
     elements = [(node, node.attributes) for node in everything]
     by_id: dict[str, LexborNode] = {}
     for node, attrs in elements:
@@ -208,10 +180,8 @@ def _criteria(
 ) -> list[str]:
     """Every difference between a list's criteria and the policy's; each criterion's marked
     text goes into `shown` with its name (one without is named as that)."""
-    page = _CriteriaOnPage(name, section)
-    for criterion_id, marked in zip(page.ids, page.texts, strict=True):
-        if marked is not None:
-            shown[marked] = f"criterion {criterion_id!r} ({name})"
+    page = CriteriaOnPage(name, section)
+    shown.update(page.shown())
     found = []
     page_ids = page.ids
     policy_ids = [c["id"] for c in criteria]
@@ -254,35 +224,3 @@ def _criteria(
         if index not in page.linked:
             found.append(f"{where}: the criterion holds no link to its own anchor #{expected}")
     return found
-
-
-class _CriteriaOnPage:
-    """A list's criteria as the page has them, read in one query in document order: a marked
-    text or a link belongs to the criterion before it. (A query per criterion would compile its
-    selector each time: seconds for 10,000 criteria.)"""
-
-    def __init__(self, name: str, section: LexborNode) -> None:
-        self.ids: list[str] = []
-        """Each criterion element's `data-criterion`."""
-        self.anchors: list[str | None] = []
-        """Each one's `id`."""
-        self.texts: list[LexborNode | None] = []
-        """Each one's first element marked `data-criterion-text`, if it has one."""
-        self.linked: set[int] = set()
-        """The criteria (by index) that hold a link to the anchor their id makes."""
-        own = ""
-        for node in section.css(_CRITERION_PARTS):
-            attrs = node.attrs
-            if "data-criterion" in attrs:
-                criterion_id = attrs.get("data-criterion") or ""
-                self.ids.append(criterion_id)
-                self.anchors.append(attrs.get("id"))
-                self.texts.append(None)
-                own = f"#{name}-{criterion_id}"
-            elif not self.ids:
-                continue
-            elif "data-criterion-text" in attrs:
-                if self.texts[-1] is None:
-                    self.texts[-1] = node
-            elif attrs.get("href") == own:
-                self.linked.add(len(self.ids) - 1)

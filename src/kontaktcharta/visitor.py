@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from . import stylesheet
+from . import cascade, markup, stylesheet
 from .lang import folder
 from .outputs import Build, Difference
 
@@ -28,21 +28,25 @@ EMBEDS = frozenset(
 _URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
     | {"ping", "cite", "longdesc", "lowsrc", "dynsrc", "codebase", "manifest", "to", "from"}
-    | {"values", "srcset", "imagesrcset"}
+    | {"values", "by", "srcset", "imagesrcset"}
 )
 """Attributes whose value a browser may follow as a URL: a script URL there runs script."""
-_LOADED = frozenset(["src", "srcset", "poster", "background", "data", "ping", "imagesrcset"])
-"""Attributes whose URL a browser fetches when it shows the page (or when a link is followed,
-for `ping`), on any element."""
-_LOADED_HREF = frozenset(["link", "image", "use", "feimage", "script"])
-"""Elements whose `href` is fetched, not followed (for <link>, see `_LINK_LOADS`)."""
-_LOADED_OR_STYLE = _LOADED | {"style"}
-_LINK_LOADS = frozenset(
-    {"stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed"}
-    | {"mask-icon", "preload", "prefetch", "prerender", "modulepreload", "preconnect"}
-    | {"dns-prefetch", "manifest", "import", "pingback", "fluid-icon"}
+_LOADED = frozenset(
+    {"src", "srcset", "poster", "background", "data", "ping", "imagesrcset", "attributionsrc"}
 )
-"""The kinds of <link> a browser fetches (the others, such as alternate, only name a page)."""
+"""Attributes whose URL a browser fetches when it shows the page (or when a link is followed,
+for `ping` and `attributionsrc`), on any element."""
+_LOADED_HREF = frozenset(["link", "image", "use", "feimage", "script"])
+"""Elements (lower case: SVG's are `feImage`) whose `href` is fetched, not followed."""
+_LOADED_OR_STYLE = _LOADED | {"style"}
+_LINK_NAMES = frozenset(
+    {"alternate", "canonical", "author", "me", "license", "help", "next", "prev", "bookmark"}
+    | {"external", "nofollow", "noopener", "noreferrer", "opener", "tag", "search"}
+    | {"privacy-policy", "terms-of-service", "shortlink", "webmention"}
+)
+"""The kinds of <link> that only name a page and are not fetched: these may point anywhere.
+Any other (stylesheet, icon, preload, prefetch, manifest, compression-dictionary, one not known
+here) is fetched, so only from the site itself."""
 _HIDING_PARENTS = {
     "details": "a closed <details>",
     "dialog": "a closed <dialog>",
@@ -57,7 +61,7 @@ _HIDING_PARENTS = {
 _SHOWS_DATA = frozenset(["img", "source", "link", "video", "audio", "track", "input", "image"])
 """Elements that show or read a data: URL as what it is, never as a document that runs."""
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
-_HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style"})
+_HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style", "popover"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _SAFE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
 """A data: URL a browser shows as a picture and nothing else (not SVG, which can hold script)."""
@@ -98,6 +102,8 @@ def active_content(elements: Iterable[tuple[LexborNode, Attributes]]) -> list[st
         "refresh": "the page sends its visitors elsewhere ({}); a charta page stays",
         "base": "the page sets the base of its links ({}); a charta page has none",
         "form": "the page holds a form ({}); a charta page sends nothing",
+        "template": "the page holds a <template> ({}), whose content verify cannot read "
+        "(a declarative shadow root can run script and hide the page); a charta page has none",
     }
     return [messages[kind].format(where) for kind, where in first.items()]
 
@@ -110,7 +116,9 @@ def _active(tag: str, attrs: Attributes) -> Iterator[tuple[str, str]]:
             yield "script", f"<{tag}>"
         elif name == "srcdoc":
             yield "script", f"<{tag} srcdoc>"
-        elif name in _URL_ATTRIBUTES and value and value[0] != "#":  # `#x` is this page
+        if name == "formaction":
+            yield "form", f"<{tag} formaction>"
+        if name in _URL_ATTRIBUTES and value and value[0] != "#":  # `#x` is this page
             urls = _candidates(value) if name.endswith("srcset") else [value]
             for url in urls:
                 kind = scheme(url)
@@ -120,27 +128,33 @@ def _active(tag: str, attrs: Attributes) -> Iterator[tuple[str, str]]:
                     and not _SAFE_DATA.match(url_of(url).lower())
                 ):
                     yield "script", f'<{tag} {name}="{url_of(url)[:40]}">'
-        elif name == "formaction":
-            yield "form", f"<{tag} formaction>"
     if tag in EMBEDS:
         yield "embed", f"<{tag}>"
-    elif tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+    elif (
+        tag == "meta" and (attrs.get("http-equiv") or "").strip(_C0_AND_SPACE).lower() == "refresh"
+    ):
         yield "refresh", '<meta http-equiv="refresh">'
     elif tag == "base":
         yield "base", "<base>"
     elif tag in ("form", "isindex"):
         yield "form", f"<{tag}>"
+    elif tag == "template":
+        mode = attrs.get("shadowrootmode")
+        yield "template", f'<template shadowrootmode="{mode}">' if mode else "<template>"
 
 
 def loads(elements: Iterable[tuple[LexborNode, Attributes]], styles: Sequence[str]) -> list[str]:
     """Everything the page fetches from another host: by its elements, their `style`, and the
-    CSS of `styles` (the texts of its <style> elements)."""
+    CSS of `styles` (the texts of its <style> elements); and every style sheet it takes from
+    elsewhere than the site's own files (a data: URL, an `@import`)."""
     found: list[str] = []
     for node, attrs in elements:
-        if attrs.keys().isdisjoint(_LOADED_OR_STYLE) and node.tag not in _LOADED_HREF:
+        tag = (node.tag or "").lower()
+        if attrs.keys().isdisjoint(_LOADED_OR_STYLE) and tag not in _LOADED_HREF:
             continue  # most elements: nothing of them is fetched
-        tag = node.tag or ""
         for name, value in attrs.items():
+            if name == "attributionsrc" and not value:  # reports to where the element points
+                value = attrs.get("href") or attrs.get("src")
             if not value:
                 continue
             if name in _LOADED or (name in ("href", "xlink:href") and tag in _LOADED_HREF):
@@ -148,40 +162,64 @@ def loads(elements: Iterable[tuple[LexborNode, Attributes]], styles: Sequence[st
                     continue
                 urls = _candidates(value) if name.endswith("srcset") else [value]
                 found += [
-                    f"the page loads {url_of(u)} from another host (<{tag} {name}>); "
-                    "a charta page loads only its own files"
+                    from_elsewhere(u, f"the page loads {{}} from another host (<{tag} {name}>)")
                     for u in urls
                     if elsewhere(u)
                 ]
+                if tag == "link" and name == "href" and scheme(value) == "data" and _styles(attrs):
+                    found.append(
+                        "the page takes a style sheet from a data: URL (<link href>); "
+                        "a charta page's CSS is its own <style> or the site's files"
+                    )
             elif name == "style":
-                found += _css_loads(stylesheet.loads_of_style(value), f"<{tag} style>")
+                found += [
+                    from_elsewhere(u, f"the page loads {{}} from another host (<{tag} style>)")
+                    for u in stylesheet.loads_of_style(value)
+                    if elsewhere(u)
+                ]
     for css in styles:
-        found += _css_loads(stylesheet.read(css).loads, "its CSS")
+        sheet = stylesheet.read(css)
+        found += [
+            from_elsewhere(u, "the page loads {} from another host (its CSS)")
+            for u in sheet.loads
+            if elsewhere(u)
+        ]
+        found += [_imported(u, "the page's CSS") for u in sheet.imports]
     return found
 
 
 def _fetched_link(attrs: Attributes) -> bool:
+    """Whether a browser fetches what a <link> points to: any kind but those that name a page."""
     rel = (attrs.get("rel") or "").lower().split()
-    return any(r in _LINK_LOADS for r in rel)
+    return not rel or any(r not in _LINK_NAMES for r in rel)
 
 
-def _css_loads(urls: Iterable[str], where: str) -> list[str]:
-    return [
-        f"the page loads {url_of(u)} from another host ({where}); "
-        "a charta page loads only its own files"
-        for u in urls
-        if elsewhere(u)
-    ]
+def _styles(attrs: Attributes) -> bool:
+    """Whether a <link> is a style sheet (or fetches one early)."""
+    rel = (attrs.get("rel") or "").lower().split()
+    return "stylesheet" in rel or (attrs.get("as") or "").strip().lower() == "style"
+
+
+def from_elsewhere(url: str, what: str, whose: str = "page") -> str:
+    """The message for a URL of another host that a page or style sheet loads."""
+    return f"{what.format(url_of(url))}; a charta {whose} loads only its own files"
+
+
+def _imported(url: str, where: str) -> str:
+    return (
+        f"{where} imports {url_of(url)[:60]} (@import); a charta page's CSS imports nothing: "
+        "it is in the page or in the site's files it links"
+    )
 
 
 def css_file_loads(css: str) -> list[str]:
-    """Everything a .css file of the site fetches from another host."""
+    """Everything a .css file of the site fetches from another host, and its `@import`s."""
+    sheet = stylesheet.read(css)
     return [
-        f"the style sheet loads {url_of(u)} from another host; a charta site loads only its own"
-        " files"
-        for u in stylesheet.read(css).loads
+        from_elsewhere(u, "the style sheet loads {} from another host", "site")
+        for u in sheet.loads
         if elsewhere(u)
-    ]
+    ] + [_imported(u, "the style sheet") for u in sheet.imports]
 
 
 def linked_stylesheets(elements: Iterable[tuple[LexborNode, Attributes]]) -> list[str]:
@@ -198,11 +236,13 @@ def linked_stylesheets(elements: Iterable[tuple[LexborNode, Attributes]]) -> lis
 def hidden(
     tree: LexborHTMLParser,
     shown: Mapping[LexborNode, str],
-    elements: Iterable[tuple[LexborNode, Attributes]],
+    elements: Sequence[tuple[LexborNode, Attributes]],
     styles: Sequence[str],
+    attributes: bool = True,
 ) -> list[str]:
     """Every way a criterion is hidden from visitors: by an attribute, an inline style, an
-    element that does not show its content, or a rule of the page's CSS.
+    element that does not show its content (`attributes`: these too), a rule of the page's
+    CSS, generated content over the page, or what the cascade of all of them gives an element.
 
     `shown` maps each criterion's text (its element marked data-criterion-text) to its name in
     messages; a rule or attribute counts where it is on that element, inside it or around it.
@@ -232,7 +272,7 @@ def hidden(
         return None
 
     found: list[str] = []
-    for node, attrs in elements:
+    for node, attrs in elements if attributes else ():
         if attrs.keys().isdisjoint(_HIDING_ATTRIBUTES) and node.tag not in _HIDING_PARENTS:
             continue  # most elements: nothing of them hides
         cause = _hiding_attribute(node.tag or "", attrs)
@@ -240,9 +280,32 @@ def hidden(
             held = criterion(node)
             if held is not None:
                 found.append(f"{held} is hidden from visitors: {_named(node, attrs)} {cause}")
-    for css in styles:
-        for rule in stylesheet.read(css).hiding:
+    sheets = [stylesheet.read(css) for css in styles]
+    for sheet in sheets:
+        for rule in sheet.hiding:
             found += _hiding_rule(tree, rule, criterion)
+        for rule in sheet.covers:
+            found.append(
+                f'the CSS rule "{rule.written}" may cover the criteria: generated content with '
+                f"{rule.hides}; a charta page lays nothing over them"
+            )
+    if any(" is hidden from visitors: " in message for message in found):
+        return found  # the cascade would say the same again, at more length
+    relevant = set(around).union(shown)
+    for node in shown:
+        child = node.child
+        if child is not None and (child.next is not None or child.tag != markup.TEXT):
+            relevant.update(node.css("*"))  # what the criterion's text holds: <a>, <em> …
+    ordered = [(n, attrs) for n, attrs in elements or _with_attributes(tree) if n in relevant]
+    said: set[str] = set()
+    for node, problem in cascade.problems(tree, sheets, ordered, shown).items():
+        held = criterion(node)
+        if held is not None and problem not in said:  # one cause once, at its first criterion
+            said.add(problem)
+            found.append(
+                f"{held} is hidden from visitors: its styles give "
+                f"{_named(node, node.attributes)} {problem}"
+            )
     return found
 
 
@@ -250,6 +313,8 @@ def _hiding_attribute(tag: str, attrs: Attributes) -> str | None:
     """How an element's own attributes, or what it is, hide what is in it."""
     if "hidden" in attrs:
         return "has the hidden attribute"
+    if "popover" in attrs:
+        return "has the popover attribute, which hides it until it is opened"
     if (attrs.get("aria-hidden") or "").strip().lower() == "true":
         return 'has aria-hidden="true", which hides it from screen readers'
     style = attrs.get("style")
@@ -335,11 +400,12 @@ OTHER_FILES = OtherFiles()
 
 
 def _with_attributes(tree: LexborHTMLParser) -> list[tuple[LexborNode, Attributes]]:
-    return [(node, node.attributes) for node in tree.root.traverse()] if tree.root else []
+    return [(node, node.attributes) for node in markup.elements_of(tree)]
 
 
 def _linked_sheets_hide(name: str, text: str, files: Files) -> list[str]:
-    """Every criterion of a charta page that a style sheet of the site it links hides."""
+    """Every way the style sheets of the site that a charta page links hide one of its
+    criteria: with the page's own CSS (which verify.py checks alone), what they add."""
     tree = LexborHTMLParser(text)
     elements = _with_attributes(tree)
     sheets = []
@@ -354,15 +420,8 @@ def _linked_sheets_hide(name: str, text: str, files: Files) -> list[str]:
             sheets.append(css)
     if not sheets:
         return []
-    shown = {}
-    for marked in tree.css("[data-criterion] [data-criterion-text]"):
-        criterion = marked.parent
-        while criterion is not None and "data-criterion" not in criterion.attributes:
-            criterion = criterion.parent
-        if criterion is not None:
-            section = criterion.parent
-            while section is not None and "data-section" not in section.attributes:
-                section = section.parent
-            where = section.attributes.get("data-section") if section is not None else None
-            shown[marked] = f"criterion {criterion.attributes['data-criterion']!r} ({where})"
-    return hidden(tree, shown, (), sheets)  # its own attributes are verify.py's
+    shown = markup.shown_criteria(tree)
+    own = [node.text(deep=True) for node, _ in elements if node.tag == "style"]
+    alone = set(hidden(tree, shown, elements, own, attributes=False))
+    together = hidden(tree, shown, elements, [*own, *sheets], attributes=False)
+    return [message for message in together if message not in alone]
