@@ -16,21 +16,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from kontaktcharta import in_browser
 from kontaktcharta.themes import available
 
 ROOT = Path(__file__).resolve().parents[1]
 THEMES = available(ROOT)
 """Every theme of the repository and every built-in one: each browser test runs with each."""
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = in_browser.CHROMIUM_ARGS
+"""The arguments `charta verify --browser` starts Chromium with: the tests start it the same way."""
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

@@ -16,6 +16,7 @@ from kontaktcharta import write
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
 from kontaktcharta.write import MARKER, MARKER_TEXT
+from test_faults import tree
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "example"
@@ -66,15 +67,6 @@ def snapshot(folder: Path) -> dict[str, object]:
             else:
                 found[key] = path.read_bytes()
     return found
-
-
-def built(folder: Path) -> dict[str, bytes]:
-    """Every file below a built folder, by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -204,7 +196,7 @@ def test_a_new_or_empty_folder_or_a_build_is_built_into(
     sources = {k: v for k, v in snapshot(project).items() if not k.startswith("public")}
     assert main(["build", "--quiet", "--out", "public"]) == 0
     assert capsys.readouterr() == ("", "")
-    assert built(out) == site_files(project)
+    assert tree(out) == site_files(project)
     assert {k: v for k, v in snapshot(project).items() if not k.startswith("public")} == sources
     assert main(["verify", "public"]) == 0
 
@@ -235,7 +227,7 @@ def test_a_build_waits_for_another_then_builds(
     holder.communicate(timeout=30)
     assert holder.returncode == 0
     assert capsys.readouterr() == ("", "")
-    assert built(project / "output") == site_files(project)
+    assert tree(project / "output") == site_files(project)
     assert not (project / ".output.lock").exists()
 
 
@@ -275,7 +267,7 @@ def test_a_lock_left_by_a_killed_build_is_taken_over(
     monkeypatch.setattr(write, "WAIT", 0.3)
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
-    assert built(project / "output") == site_files(project)
+    assert tree(project / "output") == site_files(project)
     assert not (project / ".output.lock").exists()
 
 
@@ -315,7 +307,7 @@ def test_builds_started_together_leave_one_whole_build(
             assert (process.returncode, err) == (0, "") or (
                 process.returncode == 1 and err.startswith(busy)
             ), f"round {round_}: {process.returncode} {err}"
-        assert built(project / "output") == expected, f"round {round_}"
+        assert tree(project / "output") == expected, f"round {round_}"
         assert sorted(p.name for p in project.glob(".output*")) == [], f"round {round_}"
         capsys.readouterr()
         assert main(["verify", "output"]) == 0, f"round {round_}"

@@ -515,3 +515,30 @@ def test_a_credit_with_a_link_of_its_own_and_a_url_builds_and_verifies(
     site = tmp_path / "site"
     assert main(["build", "-q", "--config", str(tmp_path / "charta.yaml"), "--out", str(site)]) == 0
     assert main(["verify", str(site)]) == 0
+
+
+def test_requests_of_ever_new_shapes_keep_memory_flat() -> None:
+    """Each set of facts a request gives is a shape of its own, with its rules compiled as one
+    CEL list the second time it comes: what is kept of them is bounded by size, not count."""
+    import itertools
+
+    facts = [f"f{i}" for i in range(12)]
+    data = policy_data()
+    data["facts"] += [{"name": name, "type": "int", "question": "?"} for name in facts]
+    data["accept"]["criteria"] = [
+        criterion("accept", f"c{i}", "Kriterium", when=f"{facts[i % 12]} > {i} && met")
+        for i in range(600)
+    ]
+    policy = Policy.from_json(data)
+    shapes = itertools.combinations(facts, 6)  # 924 of them
+
+    def requests(count: int) -> None:
+        for given in itertools.islice(shapes, count):
+            request = {"facts": {**QUIET, "met": True, **dict.fromkeys(given, 1)}}
+            for _ in range(2):
+                decide(policy, {**request, "judgements": {"rude": False}})
+
+    requests(60)
+    before = _resident()
+    requests(240)
+    assert _resident() - before < 24 * 2**20

@@ -76,38 +76,39 @@ def problems(
                 if at not in seen:
                     seen.add(at)
                     matched[at].append(index)
-    # Most elements share their parent, their rules and their style with many others (each
-    # criterion's <li> and text): each distinct one is computed once per view.
-    parents = [
-        position.get(node.parent) if node.parent is not None else None for node, _ in relevant
-    ]
-    inline = [attrs.get("style") or "" for _, attrs in relevant]
-    is_text = [node in texts for node, _ in relevant]
-    found: dict[LexborNode, str] = {}
+    # Most elements share their parent's kind, their rules and their style attribute with many
+    # others (each criterion's <li> and text): elements alike in all three, up to the page's
+    # root, are one kind, whose style is computed once per view.
+    kinds: dict[tuple[int, tuple[int, ...], str, bool], int] = {}
+    kind_of: list[int] = []
+    for at, (node, attrs) in enumerate(relevant):
+        parent = position.get(node.parent) if node.parent is not None else None
+        above = kind_of[parent] if parent is not None else -1
+        key = (above, tuple(matched[at]), attrs.get("style") or "", node in texts)
+        kind_of.append(kinds.setdefault(key, len(kinds)))
+    troubles: dict[int, str] = {}
     for view in stylesheet.SCHEMES:
         initial = _Style(dict(registered), colours.BLACK, colours.WHITE, 1.0, _ROOT_FONT, None)
         styles: list[_Style] = []
-        memo: dict[tuple[int, tuple[int, ...], str], _Style] = {}
-        faint: dict[int, str | None] = {}
-        for at, (node, _) in enumerate(relevant):
-            parent = parents[at]
-            above = styles[parent] if parent is not None else initial
-            own = tuple(i for i in matched[at] if view in rules[i].schemes)
-            key = (id(above), own, inline[at])
-            style = memo.get(key)
-            if style is None:
-                declarations = [d for i in own for d in rules[i].declarations]
-                if inline[at]:
-                    declarations += stylesheet.declarations_full(inline[at])
-                style = memo[key] = _compute(above, _merged(declarations))
+        for above, own, inline, is_text in kinds:  # a kind comes after the kind above it
+            declarations = [
+                d for i in own if view in rules[i].schemes for d in rules[i].declarations
+            ]
+            if inline:
+                declarations += stylesheet.declarations_full(inline)
+            style = _compute(styles[above] if above >= 0 else initial, _merged(declarations))
             styles.append(style)
             problem = style.problem
-            if problem is None and is_text[at]:
-                if id(style) not in faint:
-                    faint[id(style)] = _faint(style, view)
-                problem = faint[id(style)]
-            if problem is not None and node not in found:
-                found[node] = problem
+            if problem is None and is_text:
+                problem = _faint(style, view)
+            if problem is not None:
+                troubles.setdefault(len(styles) - 1, problem)
+    found: dict[LexborNode, str] = {}
+    if troubles:
+        for at, (node, _) in enumerate(relevant):
+            problem = troubles.get(kind_of[at])
+            if problem is not None:
+                found.setdefault(node, problem)
     return found
 
 

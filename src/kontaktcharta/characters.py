@@ -51,6 +51,8 @@ def problem(text: str) -> str | None:
 def clean_name(name: str) -> str:
     """A requester's name for a message: on one line, without what cannot be seen, at most NAME
     characters (a longer one ends at a word, with …)."""
+    if len(name) <= NAME and name.isprintable() and " ".join(name.split()) == name:
+        return name  # most names: nothing to take out (printable leaves out every Cc and Cf)
     name = " ".join(_UNSEEN.sub("", " ".join(name.split())).split())  # line breaks: spaces
     return shorten(name, NAME)
 

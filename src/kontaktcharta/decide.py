@@ -26,6 +26,9 @@ __all__ = ["Decision", "Policy", "Question", "RequestError", "decide", "load_pol
 
 _REMEMBERED: Final = 4096
 """At most this many parts of decisions are kept per table; then it starts over."""
+_KEY_VALUES: Final = 250_000
+"""At most this many values in the keys of one table together: a policy of thousands of criteria
+keeps fewer of its long keys, so what is kept stays small whatever the policy."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -90,11 +93,12 @@ class Plan:
     """Whether an accept criterion applies: surely, perhaps (None), or none does."""
     judged: tuple[str, ...]
     """The judgement criteria among them, in the order of their values in a row."""
-    keys: dict[Shape, tuple[Picker, Picker]] = field(
+    keys: dict[frozenset[str], tuple[Picker, Picker]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    """How to take the decline and the accept side's values from a row, by the Shape of the
-    request, as they are met."""
+    """How to take the decline and the accept side's values from a row, by the facts a request
+    gives (its Shape's `given`: the shape itself would keep its CEL list alive), as they are
+    met."""
     accepts: dict[Values, Side] = field(default_factory=dict, compare=False, repr=False)
     """The accept side by its criteria's values, as they are met."""
     declines: dict[Values, Side] = field(default_factory=dict, compare=False, repr=False)
@@ -237,7 +241,8 @@ def decide(policy: Policy, request: Mapping[str, Any], name: str | None = None) 
     plan = policy.plans[platform]
     shape, read = plan.rules.evaluate(values)  # every rule that may apply, mostly in one CEL call
     row = (*read, *shape.unread, *map(judgements.get, plan.judged))
-    keys = plan.keys.get(shape) or _remember(plan.keys, shape, _keys(plan, shape))
+    given = shape.given  # not the shape: a table of its own must not keep what the group drops
+    keys = plan.keys.get(given) or _remember(plan.keys, given, _keys(plan, shape), len(row))
     decline_key, accept_key = keys
 
     # What a side's values come to is worked out once for those values, then looked up: there
@@ -341,9 +346,14 @@ def _side(
     return Side(tuple(reasons), holds, frozenset(needs), frozenset(asks), unsure, accept, unmet)
 
 
-def _remember(table: dict[Any, _Value], key: Hashable, value: _Value) -> _Value:
-    """Keep `value` under `key` in a table of limited size."""
-    if len(table) >= _REMEMBERED:
+def _remember(table: dict[Any, _Value], key: Hashable, value: _Value, size: int = 0) -> _Value:
+    """Keep `value` under `key` in a table of limited size: fewer of large ones (a long tuple as
+    the key, or a value of `size` values)."""
+    most = _REMEMBERED
+    size = len(key) if type(key) is tuple else size
+    if size > _KEY_VALUES // _REMEMBERED:
+        most = max(16, _KEY_VALUES // size)
+    if len(table) >= most:
         table.clear()
     table[key] = value
     return value

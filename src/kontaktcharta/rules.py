@@ -208,7 +208,8 @@ class Rules:
         CEL cannot compile the list (a rule nested as deep as its parser goes on its own)."""
         if names in self._lists:
             return self._lists[names]
-        if len(self._lists) >= _PROGRAMS:
+        listed = sum(map(len, self._lists)) + len(names)
+        if len(self._lists) >= _PROGRAMS or listed > _LISTED_RULES:
             self._lists.clear()
         source = ",\n".join(f"({self._rules[name].expression}\n)" for name in names)
         try:
@@ -264,6 +265,10 @@ _TOO_MANY: Final = "maximum number of ERROR issues exceeded"
 
 _PROGRAMS: Final = 1024
 """At most this many combined programs (or shapes of a group) are kept; then they start over."""
+_LISTED_RULES: Final = 20_000
+"""At most this many rules in the CEL lists kept (about 3 KB each once compiled), in `Rules`
+and in the shapes of each group: a group of thousands of rules keeps fewer shapes, so that what
+is kept stays small whatever the requests."""
 
 _ARENA_USES: Final = 128
 """Requests a group evaluates in one CEL arena (CEL's memory for evaluating), then it takes a new
@@ -326,6 +331,8 @@ class RuleGroup:
         self._rules = rules
         self._shapes: dict[frozenset[str], Shape] = {}
         self._orders: dict[tuple[str, ...], Shape] = {}  # the same, by the order a request gives
+        self._most = max(4, min(_PROGRAMS, _LISTED_RULES // max(1, len(names))))
+        """The most shapes kept (each may hold a CEL list of the group's rules)."""
         self._arena = cel.Arena()
         steps = sum(rules[name].cost for name in names)
         self._arena_uses = max(1, min(_ARENA_USES, _ARENA_STEPS // max(steps, 1)))
@@ -397,7 +404,7 @@ class RuleGroup:
         shape = self._shapes.get(given)
         if shape is None:
             shape = self._new_shape(given)
-        if len(self._orders) >= _PROGRAMS:
+        if len(self._orders) >= self._most:
             self._orders.clear()
             self._shapes.clear()
         self._shapes[given] = self._orders[order] = shape

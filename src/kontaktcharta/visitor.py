@@ -295,7 +295,7 @@ def hidden(
     for node in shown:
         child = node.child
         if child is not None and (child.next is not None or child.tag != markup.TEXT):
-            relevant.update(node.css("*"))  # what the criterion's text holds: <a>, <em> …
+            relevant.update(node.traverse())  # what the criterion's text holds: <a>, <em> …
     ordered = [(n, attrs) for n, attrs in elements or _with_attributes(tree) if n in relevant]
     said: set[str] = set()
     for node, problem in cascade.problems(tree, sheets, ordered, shown).items():
