@@ -291,12 +291,15 @@ def hidden(
             )
     if any(" is hidden from visitors: " in message for message in found):
         return found  # the cascade would say the same again, at more length
+    elements = elements or _with_attributes(tree)
+    if not any(sheet.rules for sheet in sheets) and not any("style" in a for _, a in elements):
+        return found  # no styles at all (charta.md): the cascade gives every element the same
     relevant = set(around).union(shown)
     for node in shown:
         child = node.child
         if child is not None and (child.next is not None or child.tag != markup.TEXT):
             relevant.update(node.traverse())  # what the criterion's text holds: <a>, <em> …
-    ordered = [(n, attrs) for n, attrs in elements or _with_attributes(tree) if n in relevant]
+    ordered = [(n, attrs) for n, attrs in elements if n in relevant]
     said: set[str] = set()
     for node, problem in cascade.problems(tree, sheets, ordered, shown).items():
         held = criterion(node)
