@@ -542,3 +542,27 @@ def test_requests_of_ever_new_shapes_keep_memory_flat() -> None:
     before = _resident()
     requests(240)
     assert _resident() - before < 24 * 2**20
+
+
+def test_the_docs_state_every_limit_as_limits_py_has_it() -> None:
+    text = (ROOT / "docs" / "format.md").read_text("utf-8")
+    table = text[text.index("### Limits") :]
+    rows = {
+        "criteria": f"{limits.CRITERIA:,} in each list",
+        "facts": f"| facts | {limits.FACTS} |",
+        "fact values": f"| fact values | {limits.FACT_VALUES} allowed",
+        "platforms": f"| platforms | {limits.PLATFORMS} |",
+        "alternatives": f"| alternatives | {limits.ALTERNATIVES} |",
+        "examples": f"| examples | {limits.EXAMPLES:,} |",
+        "translations": f"| translations | {limits.TRANSLATIONS} |",
+        "rule length": f"| rule length | {limits.RULE_LENGTH:,} characters",
+        "rule depth": f"| rule depth | {limits.RULE_DEPTH} levels",
+        "literal size": f"| literal size | {limits.LITERAL} entries",
+        "macro nesting": f"| macro nesting | {limits.MACRO_DEPTH} macros",
+        "rule cost": f"| rule cost | {limits.COST:,} steps",
+        "policy cost": f"| policy cost | {limits.COST:,} steps",
+        "regex": f"`matches`, which is {limits.REGEX_STEPS}",
+        "fact text": f"a string fact at most {limits.FACT_TEXT:,} characters (limit: fact text)",
+    }
+    for name, row in rows.items():
+        assert row in table, name
