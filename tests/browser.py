@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.server
 import json
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,19 +86,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
+def serve(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Serve `folder` over HTTP on 127.0.0.1 at a free port; yield the base URL, then stop."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name=f"serve {folder}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return in_browser.served(folder, _QuietHandler)
 
 
 def nu_errors(files: Sequence[Path]) -> list[dict[str, Any]]:

@@ -14,15 +14,16 @@ from kontaktcharta.yamlfile import MAX_BYTES
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")
+def _bench(name: str) -> ModuleType:
+    """A script of bench/ as a module."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-BENCH = _bench()
+BENCH = _bench("build")
 
 
 @pytest.mark.parametrize("compact", [False, True], ids=["realistic", "compact"])
@@ -56,14 +57,6 @@ def test_the_scale_chartas_stay_within_the_policy_limits(tmp_path: Path) -> None
     assert max(len(charta.accept.criteria), len(charta.decline.criteria)) <= limits.CRITERIA
 
 
-def _limits_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_limits", ROOT / "bench" / "limits.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_worst_policies_of_bench_limits_are_read_and_go_as_far_as_the_limits(
     tmp_path: Path,
 ) -> None:
@@ -73,7 +66,7 @@ def test_the_worst_policies_of_bench_limits_are_read_and_go_as_far_as_the_limits
     from kontaktcharta.decide import Policy
     from kontaktcharta.rules import rule_cost
 
-    bench = _limits_bench()
+    bench = _bench("limits")
     assert main(["build", "-q", "--config", str(ROOT / "charta.yaml"), "--out", str(tmp_path)]) == 0
     bench.BASE = tmp_path / "charta.json"
     for kind, (make, _) in bench.KINDS.items():

@@ -147,7 +147,7 @@ def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
         for lang in (policy["lang"], *policy.get("translations", {}))
     ]
     found: list[str] = []
-    with _served(folder) as base, sync_playwright() as playwright:
+    with served(folder) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             for name in pages:
@@ -197,11 +197,14 @@ def _look_at(context: Any, base: str, name: str, view: str, media: str) -> list[
 
 
 @contextlib.contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 at a free port, with `NO_SCRIPT`; its base URL, then stop."""
-    handler = functools.partial(_Handler, directory=str(folder))
+def served(
+    folder: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] | None = None
+) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 at a free port (by default with `NO_SCRIPT`); its base URL,
+    then stop."""
+    handler = functools.partial(handler_class or _Handler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="verify --browser", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"serve {folder}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
