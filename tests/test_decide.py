@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import builtins
 import copy
+import dataclasses
 import io
 import json
 import math
@@ -890,16 +891,33 @@ def test_a_name_is_put_into_every_decline_message_of_its_own() -> None:
     assert messages == [f"Hallo{' ' + name if name else ''}, {tail}" for name in names]
 
 
-def test_a_decline_whose_message_cannot_fit_fails_every_time() -> None:
+def _limited(limit: int) -> Policy:
+    """policy_data() with a message_limit on XING that not every reason fits, compiled as a
+    tool may compile a charta of its own (the policy reader refuses such a policy)."""
+    charta = Policy.from_json(policy_data()).charta
+    xing = dataclasses.replace(charta.platforms[0], message_limit=limit)
+    return Policy.of(dataclasses.replace(charta, platforms=(xing, *charta.platforms[1:])))
+
+
+def test_the_reader_refuses_a_limit_that_a_reason_does_not_fit() -> None:
     data = policy_data()
     data["platforms"][0]["message_limit"] = 90
-    policy = Policy.from_json(data)
+    with pytest.raises(ChartaError) as raised:
+        Policy.from_json(data)
+    assert raised.value.format() == (
+        "charta.json: platforms[0].message_limit: declining for 'slogan' (de): the decline "
+        "message has 98 characters even at its shortest, but XING takes at most 90; shorten "
+        "messages.decline or the first reason"
+    )
+
+
+def test_a_decline_whose_message_cannot_fit_fails_every_time() -> None:
+    policy = _limited(90)
     assert len(decide(policy, RUDE).message or "") == 88
     for _ in range(2):  # a long name takes the room left, however often the same decline comes
         message = decide(policy, RUDE, "Maximilian Mustermann-Musterfrau").message
         assert message == decide(policy, RUDE).message  # not even "M…" fits: without the name
-    data["platforms"][0]["message_limit"] = 20
-    policy = Policy.from_json(data)
+    policy = _limited(20)
     for _ in range(2):
         with pytest.raises(MessageTooLong):
             decide(policy, RUDE)

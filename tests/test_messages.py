@@ -10,7 +10,7 @@ import pytest
 from kontaktcharta.decide import Policy
 from kontaktcharta.defaults import DEFAULT_DECLINE, default_decline_template
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.messages import MessageTooLong
+from kontaktcharta.messages import DeclineMessages, MessageTooLong
 from kontaktcharta.model import TEMPLATE as TEMPLATE_KIND
 from kontaktcharta.model import Messages
 from kontaktcharta.policy_reader import read_policy
@@ -88,8 +88,18 @@ def message(
     platform: str | None = None,
     **given: Any,
 ) -> str:
-    """The decline message of a policy_data(**given) for these reasons."""
-    return Policy.from_json(policy_data(**given)).messages.render(reasons, name, platform)
+    """The decline message of a policy_data(**given) for these reasons. A `limit` is set on XING
+    after the policy is read, as the reader refuses a limit a reason cannot fit: the renderer's
+    own steps are what is tested."""
+    limit = given.pop("limit", None)
+    charta = Policy.from_json(policy_data(**given)).charta
+    if limit is not None:
+        platforms = tuple(
+            dataclasses.replace(p, message_limit=limit) if p.id == "xing" else p
+            for p in charta.platforms
+        )
+        charta = dataclasses.replace(charta, platforms=platforms)
+    return DeclineMessages.of(charta).render(reasons, name, platform)
 
 
 GERMAN = f"""Guten Tag Max Mustermann,

@@ -29,10 +29,19 @@ _UNSEEN: Final = re.compile(
 """What a name loses: controls (line breaks too), soft hyphens, bidi marks, embeddings,
 overrides and isolates, zero-width spaces and joiners, invisible operators, byte order marks,
 interlinear annotation, surrogates and noncharacters."""
+_BLANK: Final = re.compile(
+    "[\u034f\u115f\u1160\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0000-\U000e01ef]"
+)
+"""Letters and marks that show nothing, which a name loses too: the combining grapheme joiner,
+Hangul fillers, the blank Braille pattern, variation selectors, tags."""
 _ESCAPED: Final = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 """What a terminal would obey or reorder by: shown as escapes in the CLI's plain output."""
+_INVISIBLE: Final = frozenset(["Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"])
+"""The Unicode categories a name loses whole: controls, format characters (tags, bidi marks,
+zero-width ones), private use, unassigned and noncharacters, surrogates, line and paragraph
+separators."""
 
 
 def problem(text: str) -> str | None:
@@ -51,9 +60,17 @@ def problem(text: str) -> str | None:
 def clean_name(name: str) -> str:
     """A requester's name for a message: on one line, without what cannot be seen, at most NAME
     characters (a longer one ends at a word, with …)."""
-    if len(name) <= NAME and name.isprintable() and " ".join(name.split()) == name:
-        return name  # most names: nothing to take out (printable leaves out every Cc and Cf)
-    name = " ".join(_UNSEEN.sub("", " ".join(name.split())).split())  # line breaks: spaces
+    fine = name.isprintable() and _BLANK.search(name) is None  # no Cc, Cf, Co, Cn or blank
+    if fine and len(name) <= NAME and " ".join(name.split()) == name:
+        return name  # most names: nothing to take out
+    name = " ".join(name.split())  # line breaks and other spaces: one space
+    if not fine:
+        name = "".join(
+            char
+            for char in _BLANK.sub("", _UNSEEN.sub("", name))
+            if char == " " or unicodedata.category(char) not in _INVISIBLE
+        )
+        name = " ".join(name.split())
     return shorten(name, NAME)
 
 

@@ -10,6 +10,7 @@ compiled, and the sum of the rules' costs is checked for the whole policy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -43,7 +44,14 @@ MACRO_DEPTH: Final = 2
 COST: Final = 200_000
 """Steps that all rules of a policy may take together for one request, as `cost` counts them."""
 REGEX_STEPS: Final = 200
-"""The steps one `matches` counts for: it compiles its pattern each time it runs."""
+"""The steps one `matches` counts for at least: it compiles its pattern each time it runs; and
+a step more per 64 characters of its text times its pattern's length times REGEX_COUNT."""
+REGEX_LENGTH: Final = 100
+"""Characters in the pattern of a `matches`, which must be a text written in the rule."""
+REGEX_COUNT: Final = 10
+"""The most times a pattern may count a repetition: `{2,10}`."""
+VALUE: Final = 65_536
+"""Characters in the largest text (or list, all its entries together) a rule may make."""
 
 FACT_TEXT: Final = 2_000
 """Characters in a request's value of a string fact: the longest note an invitation carries."""
@@ -63,6 +71,10 @@ class RuleShape:
     """The steps it may take for one request: every node once, the parts of a macro once for
     each entry of the longest list it could go through (all its literals' entries together),
     and a `map` or `filter` as often again, since each step copies the list it makes."""
+    largest: int = 0
+    """The largest text or list it may make, in characters."""
+    regex: str | None = None
+    """What is wrong with a `matches` of it, if anything."""
 
 
 def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
@@ -76,7 +88,9 @@ def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
         tree = _Tree(expressions[0], facts)
     except (IndexError, RecursionError) as error:  # cut short
         raise NotChecked(str(error)) from None
-    return RuleShape(tree.depth, tree.macro_depth, tree.literal, tree.cost())
+    return RuleShape(
+        tree.depth, tree.macro_depth, tree.literal, tree.cost(), tree.largest, tree.regex
+    )
 
 
 def too_long(expression: str) -> str:
@@ -105,6 +119,13 @@ def problem(shape: RuleShape) -> str | None:
             f"a list or map in the rule has {shape.literal} entries; at most {LITERAL} "
             "(limit: literal size)"
         )
+    if shape.regex is not None:
+        return f"{shape.regex} (limit: regex)"
+    if shape.largest > VALUE:
+        return (
+            f"the rule may make a text or list of {shape.largest:,} characters; at most "
+            f"{VALUE:,} (limit: value size)"
+        )
     if shape.cost > COST:
         return f"the rule may take {shape.cost:,} steps; at most {COST:,} (limit: rule cost)"
     return None
@@ -124,22 +145,30 @@ _CHARACTERS_PER_STEP: Final = 64
 """A call on strings or lists counts one step more for each this many characters it reads."""
 _PLATFORM: Final = 64
 """The size bound of `platform`, an id."""
+_SEARCH: Final = 8_192
+"""`contains` counts a step more for each this many pairs of characters of its text and of
+what it looks for (a search may compare them)."""
+_COUNTS: Final = re.compile(r"\{(\d+(?:,\d*)?)\}")
+"""A counted repetition in a pattern: `{3}`, `{2,5}`, `{2,}`."""
 
 
 class _Node:
     """One node of the tree: its weight, its children, which of them run in a loop, and how
-    large its value may be: `size` characters, or None for as large as any string of the rule
-    (a macro's variable)."""
+    large its value may be: `size` characters (a list: all its entries together), `entries` in
+    a list, the largest `entry`."""
 
-    __slots__ = ("children", "concat", "copies", "looped", "size", "weight")
+    __slots__ = ("children", "copies", "entries", "entry", "looped", "size", "text", "weight")
 
     def __init__(self) -> None:
         self.weight = 1
         self.children: list[_Node] = []
         self.looped: list[_Node] = []
         self.copies = False
-        self.size: int | None = _SCALAR
-        self.concat = False
+        self.size = _SCALAR
+        self.entries = 0
+        self.entry = _SCALAR
+        self.text: str | None = None
+        """The text of a string constant."""
 
 
 class _Tree:
@@ -150,14 +179,18 @@ class _Tree:
         self.macro_depth = 0
         self.literal = 0
         self.entries = 0
+        self.largest = 0
+        """The largest value the rule may make, in characters."""
+        self.regex: str | None = None
+        """What is wrong with a `matches` of the rule, if anything."""
         self.facts = facts
-        self.characters = 0
-        """The size of every string the rule names, together: no string it makes is longer."""
+        self.scope: dict[str, _Node] = {}
+        """The macro variables in scope: each stands for an entry of the list it goes through."""
         self.root = self._node(expression, 1, 0)
 
     def cost(self) -> int:
         """The steps the rule may take: see RuleShape.cost."""
-        return _cost(self.root, max(self.entries, 1), self.characters)
+        return _cost(self.root, max(self.entries, 1))
 
     def _node(self, expression: bytes, depth: int, macros: int) -> _Node:
         self.depth = max(self.depth, depth)
@@ -167,84 +200,116 @@ class _Tree:
                 for kind, text in message(value):
                     if kind in (_STRING, _BYTES):
                         node.size = len(text)
-                        self.characters += len(text)
+                        node.text = text.decode("utf-8", "replace")
             elif number == _IDENT:
-                name = b"".join(fields(value, 1)).decode()
-                node.size = self._ident(name)
+                self._ident(node, b"".join(fields(value, 1)).decode())
             elif number == _CALL:
                 self._call(node, value, depth, macros)
             elif number == _SELECT:
                 node.children += [self._node(part, depth + 1, macros) for part in fields(value, 1)]
-            elif number == _LIST:
-                items = fields(value, 1)
-                self._literal(len(items))
-                node.children += [self._node(item, depth + 1, macros) for item in items]
-                node.concat = True
-            elif number == _STRUCT:
-                entries = fields(value, 2)
-                self._literal(len(entries))
-                for entry in entries:  # map_key and value
-                    for part in (*fields(entry, 3), *fields(entry, 4)):
-                        node.children.append(self._node(part, depth + 1, macros))
-                node.concat = True
+            elif number in (_LIST, _STRUCT):
+                parts = fields(value, 1) if number == _LIST else fields(value, 2)
+                self._literal(len(parts))
+                if number == _STRUCT:  # map_key and value of each entry
+                    parts = [
+                        part for entry in parts for part in (*fields(entry, 3), *fields(entry, 4))
+                    ]
+                node.children += [self._node(part, depth + 1, macros) for part in parts]
+                node.entries = len(node.children)
+                node.size = sum(child.size for child in node.children)
+                node.entry = max((child.size for child in node.children), default=0)
             elif number == _COMPREHENSION:
                 self._macro(node, value, depth, macros + 1)
+        self.largest = max(self.largest, node.size)
         return node
 
-    def _ident(self, name: str) -> int | None:
-        """The size of a fact, of `platform`; None for a macro's variable."""
-        kind = self.facts.get(name)
-        if kind == "string":
-            self.characters += FACT_TEXT
-            return FACT_TEXT
-        if name == "platform":
-            self.characters += _PLATFORM
-            return _PLATFORM
-        return None if kind is None else _SCALAR
+    def _ident(self, node: _Node, name: str) -> None:
+        """A fact, `platform`, or a macro's variable: as large as what it stands for."""
+        bound = self.scope.get(name)
+        if bound is not None:
+            node.size, node.entries, node.entry = bound.size, bound.entries, bound.entry
+        elif self.facts.get(name) == "string":
+            node.size = FACT_TEXT
+        elif name == "platform":
+            node.size = _PLATFORM
 
     def _call(self, node: _Node, call: bytes, depth: int, macros: int) -> None:
-        function = b"".join(fields(call, 2))
-        if function == b"matches":
-            node.weight = REGEX_STEPS
-        elif function == b"_+_":
-            node.concat = True  # strings or lists: as large as both together
-        elif function == b"string":
-            self.characters += 32
-        for part in (*fields(call, 1), *fields(call, 3)):  # target, args
-            node.children.append(self._node(part, depth + 1, macros))
-        if not node.concat:
-            node.size = 32 if function == b"string" else _SCALAR
+        function = b"".join(fields(call, 2)).decode()
+        parts = [
+            self._node(part, depth + 1, macros) for part in (*fields(call, 1), *fields(call, 3))
+        ]
+        node.children = parts
+        if function == "_+_":  # strings or lists: both together
+            node.size = sum(part.size for part in parts)
+            node.entries = sum(part.entries for part in parts)
+            node.entry = max(part.entry for part in parts)
+        elif function == "_?_:_":
+            _largest(node, parts[1:])
+        elif function == "_[_]":  # an entry of a list or map
+            node.size = node.entry = parts[0].entry
+        elif function in ("string", "bytes", "dyn"):
+            node.size = max(32, *(part.size for part in parts))
+        if function == "matches":
+            node.weight = self._regex(parts)
+        elif function == "contains" and len(parts) == 2:  # searching: up to both sizes times
+            node.weight += parts[0].size * parts[1].size // _SEARCH
+
+    def _regex(self, parts: list[_Node]) -> int:
+        """The steps of a `matches`: its pattern must be a text in the rule, of bounded size."""
+        pattern = parts[-1].text
+        if pattern is None:
+            self.regex = "the pattern of matches must be a text written in the rule"
+            return REGEX_STEPS
+        if len(pattern) > REGEX_LENGTH:
+            self.regex = f"a pattern has {len(pattern)} characters; at most {REGEX_LENGTH}"
+        for count in _COUNTS.findall(pattern):
+            if max(int(n) for n in count.split(",") if n) > REGEX_COUNT:
+                self.regex = f"a pattern repeats {{{count}}} times; at most {REGEX_COUNT}"
+        text = max(part.size for part in parts[:-1])
+        return REGEX_STEPS + len(pattern) * REGEX_COUNT * text // _CHARACTERS_PER_STEP
 
     def _macro(self, node: _Node, comprehension: bytes, depth: int, macros: int) -> None:
         self.macro_depth = max(self.macro_depth, macros)
+        variable = b"".join(fields(comprehension, 1)).decode()
+        accumulator = b"".join(fields(comprehension, 3)).decode()
+        outer = dict(self.scope)
+        self.scope[accumulator] = _Node()
         for number in _MACRO_PARTS:
             for part in fields(comprehension, number):
                 child = self._node(part, depth + 1, macros)
                 (node.looped if number in _LOOP_PARTS else node.children).append(child)
-                if number == 4 and fields(part, _LIST):
+                if number == 2:  # the list gone through: the variable is one of its entries
+                    each = _Node()
+                    each.size = each.entry = child.entry
+                    self.scope[variable] = each
+                    node.entries = child.entries
+                elif number == 4 and fields(part, _LIST):
                     node.copies = True  # accu_init is a list: map or filter
-        node.size = None if node.copies else _SCALAR
+                elif number == 6 and node.copies:  # the step adds [entry] to the list made
+                    node.entry = child.size
+                    node.size = max(node.entries, 1) * node.entry
+                    self.scope[accumulator] = node  # what the result reads
+        self.scope = outer
 
     def _literal(self, entries: int) -> None:
         self.literal = max(self.literal, entries)
         self.entries += entries
 
 
-def _size(node: _Node, characters: int) -> int:
-    """How large a node's value may be: a string or list at most as large as all strings of
-    the rule together (`characters`)."""
-    if node.concat:
-        return min(characters, sum(_size(child, characters) for child in node.children))
-    return characters if node.size is None else node.size
+def _largest(node: _Node, parts: list[_Node]) -> None:
+    """A node whose value is one of these parts'."""
+    node.size = max(part.size for part in parts)
+    node.entries = max(part.entries for part in parts)
+    node.entry = max(part.entry for part in parts)
 
 
-def _cost(node: _Node, entries: int, characters: int) -> int:
-    """Steps of a node and all below it; `entries` bounds the length of any list in the rule,
-    `characters` that of any string. A call counts a step more per 64 characters it reads."""
-    read = sum(_size(child, characters) for child in node.children) if node.children else 0
+def _cost(node: _Node, entries: int) -> int:
+    """Steps of a node and all below it; `entries` bounds the length of any list in the rule.
+    A call counts a step more per 64 characters it reads."""
+    read = sum(child.size for child in node.children) if node.children else 0
     steps = node.weight + read // _CHARACTERS_PER_STEP
-    steps += sum(_cost(child, entries, characters) for child in node.children)
+    steps += sum(_cost(child, entries) for child in node.children)
     if node.looped:
-        per_entry = sum(_cost(child, entries, characters) for child in node.looped)
+        per_entry = sum(_cost(child, entries) for child in node.looped)
         steps += entries * (per_entry + (entries if node.copies else 0))
     return steps

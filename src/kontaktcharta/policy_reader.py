@@ -84,7 +84,12 @@ def read_policy(data: Any, file: str = "charta.json") -> Charta:
         _check_same(problems, charta, translated, lang)
         made.append(translated)
     problems.check()
-    return dataclasses.replace(charta, translations=tuple(made))
+    charta = dataclasses.replace(charta, translations=tuple(made))
+    from .check import check_message_limits
+
+    check_message_limits(charta, problems)  # as the build: every reason fits every platform
+    problems.check()
+    return charta
 
 
 def _translations(reader: _Reader, given: Any) -> Any:

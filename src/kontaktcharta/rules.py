@@ -87,12 +87,28 @@ Compiled = tuple[cel.Expression, int]
 """A compiled rule and the steps it may take (limits.RuleShape.cost)."""
 
 
+_KEPT_CHARACTERS: Final = 500_000
+"""The compiled rules kept, by the length of their source together (a compiled rule takes about
+140 bytes per character): checking a policy and then deciding by it compiles once, and reading
+many policies in one process keeps some tens of MiB at the most."""
+_compiled: dict[tuple[tuple[tuple[str, str], ...], str], Compiled | RuleProblem] = {}
+_kept = [0]  # the characters of the rules in _compiled
+
+
 def _compile(facts: Mapping[str, str], expression: str) -> Compiled | RuleProblem:
-    return _cached_compile(tuple(facts.items()), expression)
+    key = (tuple(facts.items()), expression)
+    found = _compiled.get(key)
+    if found is None:
+        found = _compile_new(*key)
+        if _kept[0] + len(expression) > _KEPT_CHARACTERS:
+            _compiled.clear()
+            _kept[0] = 0
+        _compiled[key] = found
+        _kept[0] += len(expression)
+    return found
 
 
-@functools.lru_cache(maxsize=16384)  # checking a policy and then deciding by it compiles once
-def _cached_compile(facts: tuple[tuple[str, str], ...], expression: str) -> Compiled | RuleProblem:
+def _compile_new(facts: tuple[tuple[str, str], ...], expression: str) -> Compiled | RuleProblem:
     if len(expression) > limits.RULE_LENGTH:  # before CEL parses it
         return RuleProblem(1, 1, limits.too_long(expression))
     try:
