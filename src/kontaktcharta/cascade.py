@@ -115,19 +115,8 @@ def problems(
 @functools.lru_cache(maxsize=1024)
 def _subject(selector: str) -> str | None:
     """The element name a selector's last compound requires (`footer p`: `p`), if any."""
-    depth, quote, start = 0, "", 0
-    for index, char in enumerate(selector):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif depth == 0 and char in " >+~\t\n":
-            start = index + 1
-    match = re.match(r"[a-zA-Z][\w-]*(?![\w|-])", selector[start:])
+    last = stylesheet.split(selector, " >+~\t\n")[-1]
+    match = re.match(r"[a-zA-Z][\w-]*(?![\w|-])", last)
     return match.group(0).lower() if match is not None else None
 
 

@@ -15,6 +15,12 @@ BLACK: RGBA = (0.0, 0.0, 0.0, 1.0)
 """The text colour of a page that sets none."""
 
 
+def alpha(value: str) -> float | None:
+    """How opaque a colour value is, from 0 to 1; None where it is not a colour."""
+    colour = tinycss2.color4.parse_color(value)
+    return float(colour.alpha) if isinstance(colour, tinycss2.color4.Color) else None
+
+
 def parse(value: str) -> RGBA | None:
     """A colour value in sRGB, None where it is not one this can read (`currentcolor`,
     `color-mix()`, a colour space it cannot convert)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from .markup import TEXT
 from .outputs import LanguageFile
+from .stylesheet import split
 from .verify import compare_tree, parse, top_level
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -66,7 +67,7 @@ def unscoped_selectors(css: str, scope: str) -> list[str]:
         if block is not None and "{" in block:
             found.append(f"{head} (a nested rule)")
             continue
-        found += [s for s in _split(head, ",") if not _scoped(s.strip(), scope)]
+        found += [s for s in split(head, ",") if not _scoped(s.strip(), scope)]
     return [s.strip() for s in found]
 
 
@@ -74,31 +75,9 @@ def _scoped(selector: str, scope: str) -> bool:
     """Starts with `scope`, and its first combinator stays inside (not `+` or `~`)."""
     if not re.match(re.escape(scope) + r"(?![\w-])", selector):
         return False
-    rest = _split(selector[len(scope) :], " >+~", first=True)
+    rest = split(selector[len(scope) :], " >+~", first=True)
     combinator = rest[1].lstrip()[:1] if len(rest) > 1 else ""
     return combinator not in ("+", "~")
-
-
-def _split(text: str, separators: str, first: bool = False) -> list[str]:
-    """Split at separators outside brackets and strings; `first`: only at the first one."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote and text[i - 1] != "\\" else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch in separators and depth == 0:
-            parts.append(text[start:i])
-            start = i
-            if first:
-                break
-            start = i + 1
-    parts.append(text[start:])
-    return parts
 
 
 def _statements(css: str) -> Iterator[tuple[str, str | None]]:

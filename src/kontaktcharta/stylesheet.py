@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import tinycss2
-import tinycss2.color4
 from tinycss2 import ast
+
+from . import colours
 
 _GROUPS = frozenset(
     ["media", "supports", "container", "layer", "document", "scope", "starting-style"]
@@ -317,25 +318,34 @@ def _nest(parent: str, selector: str) -> str:
 
 def _split_selectors(prelude: str) -> list[str]:
     """A selector list split at its top-level commas."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(prelude):
-        if ch in "([":
+    return [part for part in split(prelude, ",") if part.strip()]
+
+
+def split(text: str, separators: str, first: bool = False) -> list[str]:
+    """Split at separators outside brackets and strings; `first`: only at the first one (the
+    separator starts the second part)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote and text[i - 1] != "\\" else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(prelude[start:i])
+        elif ch in separators and depth == 0:
+            parts.append(text[start:i])
+            start = i
+            if first:
+                break
             start = i + 1
-    parts.append(prelude[start:])
-    return [p for p in parts if p.strip()]
+    parts.append(text[start:])
+    return parts
 
 
 def _declarations(contents: Sequence[ast.Node]) -> list[tuple[str, str]]:
-    return [
-        (node.lower_name, " ".join(tinycss2.serialize(node.value).split()).lower())
-        for node in contents
-        if isinstance(node, ast.Declaration)
-    ]
+    return [(name, value) for name, value, _ in _full_declarations(contents)]
 
 
 def _full_declarations(contents: Sequence[ast.Node]) -> list[tuple[str, str, bool]]:
@@ -593,10 +603,8 @@ def _moved(name: str, value: str) -> bool:
 
 def _transparent(value: str) -> bool:
     """Whether a colour lets most of the background through (alpha under `FAINT`)."""
-    colour = tinycss2.color4.parse_color(value)
-    if isinstance(colour, tinycss2.color4.Color):
-        return float(colour.alpha) < FAINT
-    return False
+    opacity = colours.alpha(value)
+    return opacity is not None and opacity < FAINT
 
 
 def urls(nodes: Sequence[ast.Node]) -> Iterator[str]:
