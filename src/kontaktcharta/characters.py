@@ -22,13 +22,6 @@ _FORBIDDEN: Final = re.compile(
     + "]"
 )
 """Control characters but tab and line breaks, surrogates, and the noncharacters."""
-_UNSEEN: Final = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-    "\ufff9-\ufffb\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
-)
-"""What a name loses: controls (line breaks too), soft hyphens, bidi marks, embeddings,
-overrides and isolates, zero-width spaces and joiners, invisible operators, byte order marks,
-interlinear annotation, surrogates and noncharacters."""
 _BLANK: Final = re.compile(
     "[\u034f\u115f\u1160\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0000-\U000e01ef]"
 )
@@ -39,9 +32,10 @@ _ESCAPED: Final = re.compile(
 )
 """What a terminal would obey or reorder by: shown as escapes in the CLI's plain output."""
 _INVISIBLE: Final = frozenset(["Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"])
-"""The Unicode categories a name loses whole: controls, format characters (tags, bidi marks,
-zero-width ones), private use, unassigned and noncharacters, surrogates, line and paragraph
-separators."""
+"""The Unicode categories a name loses whole: controls, format characters (soft hyphens, bidi
+marks, embeddings, overrides and isolates, zero-width spaces and joiners, invisible operators,
+byte order marks, interlinear annotation, tags), private use, unassigned and noncharacters,
+surrogates, line and paragraph separators."""
 
 
 def problem(text: str) -> str | None:
@@ -67,7 +61,7 @@ def clean_name(name: str) -> str:
     if not fine:
         name = "".join(
             char
-            for char in _BLANK.sub("", _UNSEEN.sub("", name))
+            for char in _BLANK.sub("", name)
             if char == " " or unicodedata.category(char) not in _INVISIBLE
         )
         name = " ".join(name.split())

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .colours import CONTRAST
-from .lang import folder as lang_folder
+from .outputs import language_paths
 
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 """Where Chromium is looked for: Debian's first, then on PATH."""
@@ -142,10 +142,7 @@ def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
     chromium = find_chromium()
     if chromium is None:
         raise NoBrowser(f"--browser needs Chromium (looked for {', '.join(CHROMIUM)})")
-    pages = [
-        ("" if lang == policy["lang"] else lang_folder(lang)) + "index.html"
-        for lang in (policy["lang"], *policy.get("translations", {}))
-    ]
+    pages = [path for _, path in language_paths(policy, "index.html")]
     found: list[str] = []
     with served(folder) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

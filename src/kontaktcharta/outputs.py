@@ -143,8 +143,7 @@ class LanguageFile:
             yield prefix + self.name, self.make(build, version).encode()
 
     def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
-        for lang in (policy["lang"], *policy.get("translations", {})):
-            name = ("" if lang == policy["lang"] else folder(lang)) + self.name
+        for lang, name in language_paths(policy, self.name):
             try:
                 text = files.read(name)
             except OSError as error:
@@ -157,6 +156,13 @@ class LanguageFile:
             local = localize(policy, lang)
             for difference in self.compare(text, local):
                 yield Difference(name, difference, self.what)
+
+
+def language_paths(policy: Mapping[str, Any], name: str) -> Iterator[tuple[str, str]]:
+    """Each language of a policy with the path of its file `name`: `index.html` for the main
+    language, `en/index.html` for a translation."""
+    for lang in (policy["lang"], *policy.get("translations", {})):
+        yield lang, ("" if lang == policy["lang"] else folder(lang)) + name
 
 
 def localize(policy: Mapping[str, Any], lang: str) -> Mapping[str, Any]:

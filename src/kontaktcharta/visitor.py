@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from . import cascade, markup, stylesheet
-from .lang import folder
-from .outputs import Build, Difference
+from .outputs import Build, Difference, language_paths
 
 if TYPE_CHECKING:
     from .outputs import Files
@@ -371,9 +370,9 @@ class OtherFiles:
 
     def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
         charta_pages = {
-            ("" if lang == policy["lang"] else folder(lang)) + name
-            for lang in (policy["lang"], *policy.get("translations", {}))
+            path
             for name in ("index.html", "embed.html")
+            for _, path in language_paths(policy, name)
         }
         for name in files.names():
             kind = name.lower().rsplit(".", 1)[-1]
