@@ -193,8 +193,9 @@ class DeclineMessages:
         }
         template = self.templates.get(platform) or self.templates[None]
         limit = self.limits.get(platform) if platform is not None else None
-        if limit is None:
-            return template.fill({**values, "name": name})
+        message = template.fill({**values, "name": name})
+        if limit is None or len(message) <= limit[1]:
+            return message  # most messages: the whole one fits
         # The parts that fit are those that fit without the name, as the build checked them;
         # the name takes the room left, shortened where it needs more. Dropped one at a time:
         # alternatives, long reasons, further reasons.
