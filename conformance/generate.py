@@ -558,7 +558,7 @@ def _platform(i: int) -> dict[str, Any]:
 
 
 def _alternative(i: int) -> dict[str, Any]:
-    return {"text": f"a{i}", "html": f"a{i}", "url": None}
+    return {"text": f"a{i}", "html": f"a{i}"}
 
 
 def _example(i: int) -> dict[str, Any]:
