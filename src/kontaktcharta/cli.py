@@ -90,14 +90,16 @@ class _Version(argparse._VersionAction):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        self.version = f"%(prog)s {_version()}"
+        self.version = f"%(prog)s {version()}"
         super().__call__(parser, namespace, values, option_string)
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def version() -> str:
+    """The installed version of Kontaktcharta, or `unknown`."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
 
     try:
-        return version("kontaktcharta")
+        return installed("kontaktcharta")
     except PackageNotFoundError:
         return "unknown"

@@ -32,14 +32,22 @@ _SAFE: Final = "/%:@!$&'()*+,;=-._~"
 """What stays as it is in a path: what a URL may hold there, and `%` of an escape."""
 
 
-class Unanswered(Exception):
+class Failure(Exception):
+    """A request that failed: `url: reason`."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+
+class Unanswered(Failure):
     """No HTTP answer at all (the host unknown, the connection refused, TLS failed, a timeout):
-    the check cannot go on. The message names the address."""
+    the check cannot go on."""
 
 
-class Refused(Exception):
+class Refused(Failure):
     """An answer verify does not take (too large, compressed, a redirect it does not follow):
-    the site's fault. The message names the address."""
+    the site's fault."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,20 +108,21 @@ class Fetcher:
             scheme = urlsplit(target).scheme.lower()
             if scheme not in ("http", "https"):
                 raise Refused(
-                    f"{url}: redirects to {target[:200]}; verify follows redirects only to "
-                    "http and https"
+                    url,
+                    f"redirects to {target[:200]}; verify follows redirects only to http and https",
                 )
             if urlsplit(chain[-1]).scheme.lower() == "https" and scheme == "http":
                 raise Refused(
-                    f"{url}: redirects from https to http ({target}); a visitor's browser would "
-                    "leave the encrypted connection"
+                    url,
+                    f"redirects from https to http ({target}); a visitor's browser would "
+                    "leave the encrypted connection",
                 )
             if target in chain:
-                raise Refused(f"{url}: redirects in a loop: {' → '.join([*chain, target])}")
+                raise Refused(url, f"redirects in a loop: {' → '.join([*chain, target])}")
             if len(chain) > MAX_REDIRECTS:
                 raise Refused(
-                    f"{url}: redirects more than {MAX_REDIRECTS} times "
-                    f"({' → '.join([*chain, target])})"
+                    url,
+                    f"redirects more than {MAX_REDIRECTS} times ({' → '.join([*chain, target])})",
                 )
             chain.append(target)
 
@@ -123,7 +132,7 @@ class Fetcher:
         started = time.monotonic()
         allowed = min(self.timeout, self.deadline - started)
         if allowed <= 0:
-            raise Unanswered(f"{url}: not asked: the run took its {self.run_time:g} s already")
+            raise Unanswered(url, f"not asked: the run took its {self.run_time:g} s already")
         if parts.scheme == "https":
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 parts.hostname or "", parts.port, timeout=allowed, context=_tls()
@@ -150,11 +159,12 @@ class Fetcher:
         except (OSError, http.client.HTTPException) as error:
             if expired.is_set() or isinstance(error, TimeoutError):
                 raise Unanswered(
-                    f"{url}: timed out: no whole answer within {allowed:g} s"
+                    url,
+                    f"timed out: no whole answer within {allowed:g} s"
                     if allowed == self.timeout
-                    else f"{url}: timed out: the run's {self.run_time:g} s are over"
+                    else f"timed out: the run's {self.run_time:g} s are over",
                 ) from None
-            raise Unanswered(f"{url}: {_failure(parts.hostname, error)}") from None
+            raise Unanswered(url, _failure(parts.hostname, error)) from None
         finally:
             if timer is not None:
                 timer.cancel()
@@ -177,12 +187,12 @@ class Fetcher:
                 "Accept-Encoding": "identity",
             },
         )
-        answer = connection.getresponse()
-        body = b""
-        if 200 <= answer.status < 300:
-            _check_encoding(url, answer)
-            body = _read(url, answer, limit)
-        return Response(url, answer.status, answer.reason, answer.headers, body)
+        with connection.getresponse() as answer:  # closed, and with it the connection
+            body = b""
+            if 200 <= answer.status < 300:
+                _check_encoding(url, answer)
+                body = _read(url, answer, limit)
+            return Response(url, answer.status, answer.reason, answer.headers, body)
 
 
 def _cut(sock: socket.socket | None, expired: threading.Event) -> None:
@@ -219,8 +229,9 @@ def _check_encoding(url: str, answer: http.client.HTTPResponse) -> None:
     encoding = (answer.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding != "identity":
         raise Refused(
-            f"{url}: sent {encoding}-encoded although verify asked for it as it is "
-            "(Accept-Encoding: identity)"
+            url,
+            f"sent {encoding}-encoded although verify asked for it as it is "
+            "(Accept-Encoding: identity)",
         )
 
 
@@ -229,8 +240,9 @@ def _read(url: str, answer: http.client.HTTPResponse, limit: int) -> bytes:
     length = answer.headers.get("Content-Length", "").strip()
     if length.isdigit() and int(length) > limit:
         raise Refused(
-            f"{url}: is {int(length):,} bytes (Content-Length), more than the {limit:,} bytes "
-            "verify reads of it"
+            url,
+            f"is {int(length):,} bytes (Content-Length), more than the {limit:,} bytes "
+            "verify reads of it",
         )
     chunks: list[bytes] = []
     size = 0
@@ -241,5 +253,5 @@ def _read(url: str, answer: http.client.HTTPResponse, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     raise Refused(
-        f"{url}: is larger than {limit:,} bytes, the most verify reads of it; it stopped reading"
+        url, f"is larger than {limit:,} bytes, the most verify reads of it; it stopped reading"
     )

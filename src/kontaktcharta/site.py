@@ -91,11 +91,13 @@ def check_site(files: Files, on: datetime.date) -> tuple[Mapping[str, Any] | Non
         read_policy(policy, POLICY_FILE)
     except ChartaError as error:
         return None, [problem.format() for problem in error.problems]
-    found = [
-        f"{difference.file}: {difference.message}"
-        for output in OUTPUTS
-        for difference in output.check(files, policy)
-    ]
+    found = list(
+        dict.fromkeys(  # a file that cannot be read is said so once, not by each output
+            f"{difference.file}: {difference.message}"
+            for output in OUTPUTS
+            for difference in output.check(files, policy)
+        )
+    )
     review_by = policy.get("review_by")
     if review_by and datetime.date.fromisoformat(review_by) < on:
         found.append(
