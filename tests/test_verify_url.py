@@ -220,6 +220,25 @@ def test_a_page_given_by_its_file_name_is_read_by_file_names(
     assert "/kontakt/index.html" in dict(site.asked)
 
 
+def test_a_deep_link_is_read_as_its_page(site: Served, capsys: pytest.CaptureFixture[str]) -> None:
+    url = site.url + "#decline-no-reason"
+    assert verify(capsys, url) == (0, agree(site.url, site.revision()), "")
+
+
+def test_verify_reads_at_most_50_of_the_files_the_pages_link(
+    site: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    links = "".join(f'<a href="p{n:02}.html">{n}</a>' for n in range(52))
+    site.replace("index.html", "</main>", links + "</main>")
+    assert verify(capsys, site.url) == (
+        0,
+        agree(site.url, site.revision()),
+        f"warning: {site.url}: the pages link 3 more files of the site than the 50 verify reads\n",
+    )
+    asked = {path for path, _ in site.asked}
+    assert "/kontakt/p48.html" in asked and "/kontakt/p49.html" not in asked  # and impressum
+
+
 def test_a_changed_criterion_is_named(site: Served, capsys: pytest.CaptureFixture[str]) -> None:
     site.replace("index.html", "keiner der Gründe oben zutrifft", "mir danach ist")
     assert verify(capsys, site.url) == (

@@ -1,8 +1,9 @@
 """`charta verify --browser`: each charta page as a visitor sees it in Chromium.
 
-The folder is served on 127.0.0.1 with a Content-Security-Policy that lets no script run; a
-script that tries is reported by Chromium on the console, and every request is recorded (one to
-another host is stopped and reported). Each page is opened 360 and 1280 px wide, light and
+The folder is served on 127.0.0.1 with a Content-Security-Policy that lets no script run (a
+published site's own answers get that policy put on them); a script that tries is reported by
+Chromium on the console, and every request is recorded (one to another host is stopped and
+reported). Each page is opened 360 and 1280 px wide, light and
 dark, and printed; every criterion is scrolled into view and must be there: of real size, not
 covered (the element at its centre is it or inside it), its text at a contrast of 4.5:1 at least.
 Playwright is optional: without it (or without Chromium) the check cannot run.

@@ -55,6 +55,8 @@ class Report:
 def check_url(url: str, on: datetime.date, fetcher: Fetcher) -> Report:
     """Every problem of the charta whose page is at `url`; remote.Unanswered where the site
     does not answer at all."""
+    parts = urlsplit(url.split("#", 1)[0])  # a deep link is its page
+    url = urlunsplit(parts._replace(path=parts.path or "/"))
     try:
         page = fetcher.get(url, MOST_BYTES, HTML)
     except Refused as error:
