@@ -142,16 +142,16 @@ class Fetcher:
                 parts.hostname or "", parts.port, timeout=allowed
             )
         expired = threading.Event()
-        timer: threading.Timer | None = None
+        # The socket's timeout bounds each wait; the timer the whole request, however slowly
+        # the handshake or the answer trickles in, by shutting the connection when time is up.
+        held: list[socket.socket] = []  # the answer keeps the socket the connection lets go
+        timer = threading.Timer(allowed, _cut, (connection, held, expired))
+        timer.daemon = True
+        timer.start()
         try:
             connection.connect()
-            # The socket's timeout bounds each wait; the timer the whole answer, however
-            # slowly it trickles in, by shutting the connection when the time is up.
-            timer = threading.Timer(
-                started + allowed - time.monotonic(), _cut, (connection.sock, expired)
-            )
-            timer.daemon = True
-            timer.start()
+            if connection.sock is not None:
+                held.append(connection.sock)
             response = self._exchange(url, connection, limit, accept)
             if expired.is_set():
                 raise TimeoutError
@@ -166,8 +166,7 @@ class Fetcher:
                 ) from None
             raise Unanswered(url, _failure(parts.hostname, error)) from None
         finally:
-            if timer is not None:
-                timer.cancel()
+            timer.cancel()
             connection.close()
 
     def _exchange(
@@ -195,12 +194,16 @@ class Fetcher:
             return Response(url, answer.status, answer.reason, answer.headers, body)
 
 
-def _cut(sock: socket.socket | None, expired: threading.Event) -> None:
-    """End a request whose time is up: a read waiting on it returns at once."""
+def _cut(
+    connection: http.client.HTTPConnection, held: list[socket.socket], expired: threading.Event
+) -> None:
+    """End a request whose time is up: a wait on its socket (connecting, the TLS handshake,
+    reading the answer) returns at once."""
     expired.set()
-    if sock is not None:
-        with contextlib.suppress(OSError):  # the plain socket's: TLS's state is left alone
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    for sock in (connection.sock, *held):
+        if sock is not None:
+            with contextlib.suppress(OSError):  # the plain socket's: TLS's state is left alone
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _failure(host: str | None, error: BaseException) -> str:
