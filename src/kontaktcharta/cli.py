@@ -90,16 +90,7 @@ class _Version(argparse._VersionAction):
         values: Any,
         option_string: str | None = None,
     ) -> None:
+        from . import version
+
         self.version = f"%(prog)s {version()}"
         super().__call__(parser, namespace, values, option_string)
-
-
-def version() -> str:
-    """The installed version of Kontaktcharta, or `unknown`."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
-    try:
-        return installed("kontaktcharta")
-    except PackageNotFoundError:
-        return "unknown"

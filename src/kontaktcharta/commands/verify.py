@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_url(args: argparse.Namespace) -> int:
     """`charta verify URL`: the published charta over HTTP(S)."""
+    from .. import version
     from ..build import today
-    from ..cli import version
     from ..published import check_url
     from ..remote import TIMEOUT, Fetcher, Unanswered
 
