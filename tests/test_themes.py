@@ -356,3 +356,15 @@ def test_an_installed_theme_is_checked_as_a_project_s_is(project: Path, site: Pa
         render_site(project / "charta.yaml", "leak")
     assert "is a link to" in raised.value.format()
     assert "outside the project" in raised.value.format()
+
+
+def test_serve_watches_the_theme_the_charta_names(project: Path) -> None:
+    from kontaktcharta.build import theme_of
+
+    theme(project, "navy", NAVY)
+    choose(project, "navy")
+    config = project / "charta.yaml"
+    assert theme_of(config).folders[0] == project / "themes" / "navy"
+    assert theme_of(config, "cards").folders == find_theme("cards", ROOT).folders
+    config.write_text(config.read_text("utf-8").replace("lang: de", "lang: 42"), "utf-8")
+    assert theme_of(config).name == "default", "the first build will show the mistake"
