@@ -264,15 +264,12 @@ def test_a_missing_theme_is_named_with_the_themes_there_are(
     assert main(["build", "--quiet", "--theme", "nosuch"]) == 1
     assert capsys.readouterr() == (
         "",
-        "--theme: unknown theme 'nosuch'; "
-        f"available themes: {', '.join(available(project))}\n",
+        f"--theme: unknown theme 'nosuch'; available themes: {', '.join(available(project))}\n",
     )
     assert tree(project / "output") == old
 
 
-def test_a_missing_theme_folder_is_named(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_missing_theme_folder_is_named(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = tree(project / "output")
     change_charta(project)
     capsys.readouterr()
