@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
 from .errors import NOWHERE, ChartaError, Place, Problem
-from .installed import Installed, installed_themes
 from .yamlfile import FAST_LOADER
+
+if TYPE_CHECKING:  # a type only: the installed themes are read only where a name needs them
+    from .installed import Installed
 
 DEFAULT: Final = "default"
 METADATA: Final = "theme.yaml"
@@ -212,6 +214,8 @@ class _Lookup:
     def installed(self) -> dict[str, list[Installed]]:
         """The installed themes by name, but for those named like a built-in theme."""
         if self._installed is None:
+            from .installed import installed_themes
+
             everything = installed_themes()
             reserved = built_in()
             for name in sorted(everything.keys() & reserved):
