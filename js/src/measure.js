@@ -71,7 +71,7 @@ class Tree {
         this.call(node, expr, down)
         break
       case 'select':
-        node.children.push(down(expr.operand))
+        if (!this.typeName(expr)) node.children.push(down(expr.operand))
         break
       case 'list':
       case 'struct': {
@@ -91,6 +91,18 @@ class Tree {
     }
     if (node.size > this.largest) this.largest = node.size
     return node
+  }
+
+  // Whether a select names a type, `google.protobuf.Timestamp`: cel-cpp's checker makes it one
+  // identifier.
+  typeName(expr) {
+    let names = []
+    while (expr.op === 'select' && !expr.test) {
+      names = [expr.field, ...names]
+      expr = expr.operand
+    }
+    return expr.op === 'ident' && expr.name === 'google' && names[0] === 'protobuf' &&
+      names.length === 2 && !Object.hasOwn(this.facts, 'google') && !this.scope.has('google')
   }
 
   // A fact, `platform`, or a macro's variable: as large as what it stands for.

@@ -304,7 +304,8 @@ class Parser {
     if (token.type === '[') {
       this.take('[')
       const elements = []
-      while (!this.is(']')) {
+      if (this.is(',')) this.take(',') // `[,]`: Cel.g4 takes a comma with no entries
+      else while (!this.is(']')) {
         elements.push(this.optional())
         if (!this.is(',')) break
         this.take(',')
@@ -315,7 +316,8 @@ class Parser {
     if (token.type === '{') {
       this.take('{')
       const entries = []
-      while (!this.is('}')) {
+      if (this.is(',')) this.take(',')
+      else while (!this.is('}')) {
         const key = this.optional()
         this.take(':')
         entries.push({key, value: this.expr()})
@@ -342,7 +344,8 @@ class Parser {
       }
       this.take('{')
       const fields = []
-      while (!this.is('}')) {
+      if (this.is(',')) this.take(',')
+      else while (!this.is('}')) {
         const optional = this.is('?') && this.take('?')
         const name = this.is('escaped') ? this.take() : this.take('ident')
         this.take(':')
