@@ -12,15 +12,16 @@ import {measure} from './measure.js'
 import {SyntaxProblem, parseRule} from './syntax.js'
 
 /** Functions of cel-cpp's standard environment: called on their own, and on a value. */
-const FUNCTIONS = new Set([
-  'size', 'int', 'uint', 'double', 'string', 'bytes', 'bool', 'dyn', 'type', 'timestamp',
-  'duration', 'matches'
-])
-const METHODS = new Set([
-  'size', 'contains', 'startsWith', 'endsWith', 'matches', 'getFullYear', 'getMonth', 'getDate',
-  'getDayOfMonth', 'getDayOfWeek', 'getDayOfYear', 'getHours', 'getMinutes', 'getSeconds',
-  'getMilliseconds'
-])
+const FUNCTIONS = new Set(
+  'size int uint double string bytes bool dyn type timestamp duration matches'.split(' ')
+)
+const METHODS = new Set(
+  (
+    'size contains startsWith endsWith matches getFullYear getMonth getDate ' +
+    'getDayOfMonth getDayOfWeek getDayOfYear getHours getMinutes getSeconds ' +
+    'getMilliseconds'
+  ).split(' ')
+)
 /** Names cel-js declares that cel-cpp does not: its namespaces. */
 const UNDECLARED = new Set(['cel', 'optional'])
 const NUMBERS = new Set(['int', 'uint', 'double'])
@@ -149,5 +150,5 @@ function resultType(tree, ast) {
   if (tree.op === 'call' && (tree.fn === '!_' || tree.fn === '-_')) return null
   let node = ast
   while (node?.op === '!_' || node?.op === '-_') node = node.args
-  return node === ast ? null : node?.checkedType?.name ?? null
+  return node === ast ? null : (node?.checkedType?.name ?? null)
 }

@@ -18,11 +18,12 @@ import {MessageTooLong} from './errors.js'
 const PLACEHOLDERS = ['name', 'reasons', 'url', 'alternatives']
 const PLACEHOLDER = /\{\{?([A-Za-z_][A-Za-z0-9_]*)\}?\}/g
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-const RESERVED = new Set([
-  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function',
-  'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
-  'platform'
-])
+const RESERVED = new Set(
+  (
+    'true false null in as break const continue else for function if import let loop ' +
+    'package namespace return var void while platform'
+  ).split(' ')
+)
 const A_TYPE = {bool: 'a bool', int: 'an int', double: 'a double', string: 'a string'}
 const FORBIDDEN = new RegExp(
   '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff]|' +
@@ -157,7 +158,8 @@ const KINDS = {
     const split = found.length ? null : unsplittable(value)
     return split === null ? found : [[path, `expected a URL Python can read: ${split}`]]
   },
-  Date: (value, path) => (date(value) ? [] : [[path, `expected a date like 2026-11-21, got ${show(value)}`]])
+  Date: (value, path) =>
+    date(value) ? [] : [[path, `expected a date like 2026-11-21, got ${show(value)}`]]
 }
 
 /** Why a text of a policy cannot be used (a control character, a noncharacter), or null. */
@@ -168,9 +170,11 @@ export function textProblem(value) {
   const at = [...value.slice(0, found.index)].length + 1
   const noncharacter = (code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe
   const hex = code.toString(16).toUpperCase().padStart(4, '0')
-  return `contains U+${hex}, ${noncharacter ? 'a noncharacter' : 'a control character'}, at ` +
+  return (
+    `contains U+${hex}, ${noncharacter ? 'a noncharacter' : 'a control character'}, at ` +
     `character ${at}; a text holds only characters a person can read (tab and line breaks ` +
     'allowed)'
+  )
 }
 
 function text(value, path) {
@@ -204,15 +208,22 @@ function whole(policy, problems) {
   const platforms = policy.platforms.map((platform) => platform.id)
   platforms.forEach((id, i) => {
     const first = platforms.indexOf(id)
-    if (first < i) at(`platforms[${i}].id`, `duplicate platform id '${id}' (first at platforms[${first}])`)
+    if (first < i)
+      at(`platforms[${i}].id`, `duplicate platform id '${id}' (first at platforms[${first}])`)
   })
   policy.facts.forEach((fact, i) => {
     if (RESERVED.has(fact.name)) {
-      at(`facts[${i}]`, `'${fact.name}' cannot name a fact (CEL or the request reserves it; ` +
-        'choose another name)')
+      at(
+        `facts[${i}]`,
+        `'${fact.name}' cannot name a fact (CEL or the request reserves it; ` +
+          'choose another name)'
+      )
     } else if (!IDENTIFIER.test(fact.name)) {
-      at(`facts[${i}]`, `'${fact.name}' cannot name a fact (expected letters, digits and _, ` +
-        'starting with a letter or _)')
+      at(
+        `facts[${i}]`,
+        `'${fact.name}' cannot name a fact (expected letters, digits and _, ` +
+          'starting with a letter or _)'
+      )
     }
     ;(fact.values ?? []).forEach((value, j) => {
       const problem = factValue(value, fact.type)
@@ -233,8 +244,10 @@ function factValue(value, type) {
   }[type]
   if (!fits) return `${show(value)} is not ${A_TYPE[type]} (the fact's type)`
   if (typeof value === 'string' && [...value].length > FACT_TEXT) {
-    return `has ${count([...value].length)} characters; a request gives at most ` +
+    return (
+      `has ${count([...value].length)} characters; a request gives at most ` +
       `${count(FACT_TEXT)} (limit: fact text)`
+    )
   }
   if (type === 'int' && (value < -(2 ** 63) || value >= 2 ** 63)) {
     return 'expected an int from -2^63 to 2^63-1'
@@ -251,44 +264,60 @@ function criteria(policy, platforms, at) {
     policy[section].criteria.forEach((criterion, i) => {
       const path = `${section}.criteria[${i}]`
       if (first.has(criterion.id)) {
-        at(`${path}.id`, `duplicate id '${criterion.id}' (first at ${first.get(criterion.id)}; ` +
-          'ids are unique in the whole charta)')
+        at(
+          `${path}.id`,
+          `duplicate id '${criterion.id}' (first at ${first.get(criterion.id)}; ` +
+            'ids are unique in the whole charta)'
+        )
       } else {
         first.set(criterion.id, path)
       }
       ;(criterion.platforms ?? []).forEach((platform, j) => {
         if (!platforms.includes(platform)) {
           const known = [...platforms].sort().join(', ') || 'none declared'
-          at(`${path}.platforms[${j}]`, `platform '${platform}' is not declared in platforms ` +
-            `(declared: ${known})`)
+          at(
+            `${path}.platforms[${j}]`,
+            `platform '${platform}' is not declared in platforms ` + `(declared: ${known})`
+          )
         }
       })
       const when = criterion.when ?? null
       if (criterion.question !== undefined && (when !== null || criterion.otherwise)) {
         const decided = when !== null ? 'its rule (when)' : 'itself (otherwise)'
-        at(`${path}.question`, 'a question is asked only for a criterion without when, which a ' +
-          `person judges; this one is decided by ${decided}`)
+        at(
+          `${path}.question`,
+          'a question is asked only for a criterion without when, which a ' +
+            `person judges; this one is decided by ${decided}`
+        )
       }
       if (criterion.otherwise) {
         fallbacks.push(path)
         if (when !== null) {
-          at(`${path}.when`, 'an otherwise criterion takes no when (it holds when no accept ' +
-            'criterion does)')
+          at(
+            `${path}.when`,
+            'an otherwise criterion takes no when (it holds when no accept ' + 'criterion does)'
+          )
         }
       } else if (when !== null) {
         const {problem, cost} = check(when)
         if (problem !== null) at(`${path}.when`, problem)
         const total = steps + cost
         if (steps <= BigInt(COST) && total > BigInt(COST)) {
-          at(`${path}.when`, `with this rule, the rules may take ${count(total)} steps for one ` +
-            `request; at most ${count(COST)} together (limit: policy cost)`)
+          at(
+            `${path}.when`,
+            `with this rule, the rules may take ${count(total)} steps for one ` +
+              `request; at most ${count(COST)} together (limit: policy cost)`
+          )
         }
         steps = total
       }
     })
   }
   for (const path of fallbacks.slice(1)) {
-    at(`${path}.otherwise`, `a second otherwise criterion (the first is ${fallbacks[0]}; at most one)`)
+    at(
+      `${path}.otherwise`,
+      `a second otherwise criterion (the first is ${fallbacks[0]}; at most one)`
+    )
   }
 }
 
@@ -298,8 +327,11 @@ function links(version, prefix, problems) {
     version[section].criteria.forEach((criterion, i) => {
       const expected = link(section, criterion.id, version.url)
       if (criterion.link !== expected) {
-        problems.at(`${prefix}${section}.criteria[${i}].link`, `expected '${expected}' ` +
-          `(${LINK}${section}-${criterion.id}), got ${show(criterion.link)}`)
+        problems.at(
+          `${prefix}${section}.criteria[${i}].link`,
+          `expected '${expected}' ` +
+            `(${LINK}${section}-${criterion.id}), got ${show(criterion.link)}`
+        )
       }
     })
   }
@@ -309,19 +341,28 @@ function links(version, prefix, problems) {
 function same(main, translated, lang, problems) {
   const root = `translations.${lang}`
   if (translated.lang !== lang) {
-    problems.at(`${root}.lang`, `expected '${lang}' (the translation's key), got ${show(translated.lang)}`)
+    problems.at(
+      `${root}.lang`,
+      `expected '${lang}' (the translation's key), got ${show(translated.lang)}`
+    )
   }
   const url = translationUrl(main.url, lang)
   if ((translated.url ?? null) !== url) {
-    problems.at(`${root}.url`, `expected ${show(url)} (the main url and ${lang.toLowerCase()}/), ` +
-      `got ${show(translated.url ?? null)}`)
+    problems.at(
+      `${root}.url`,
+      `expected ${show(url)} (the main url and ${lang.toLowerCase()}/), ` +
+        `got ${show(translated.url ?? null)}`
+    )
   }
   sameBy(translation, main, translated, `${root}.`, problems)
 }
 
 function sameBy(plan, a, b, path, problems) {
   const differs = (name) =>
-    problems.at(`${path}${name}`, 'differs from the main language; a translation changes texts only')
+    problems.at(
+      `${path}${name}`,
+      'differs from the main language; a translation changes texts only'
+    )
   for (const [name, how] of Object.entries(plan)) {
     if (how === 'skip') continue
     const [x, y] = [a?.[name] ?? null, b?.[name] ?? null]
@@ -353,8 +394,12 @@ function equal(a, b) {
   const number = (v) => typeof v === 'number' || typeof v === 'boolean'
   if (number(a) && number(b)) return Number(a) === Number(b)
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
       a.every((item, i) => equal(item, b[i]))
+    )
   }
   if (typeof a === 'object' && typeof b === 'object') {
     const names = new Set([...Object.keys(a), ...Object.keys(b)])
@@ -368,8 +413,10 @@ function equal(a, b) {
 // `check_message_limits`).
 function messageLimits(policy, problems) {
   if (policy.platforms.every((platform) => platform.message_limit == null)) return
-  const prepared = [policy, ...Object.values(policy.translations)]
-    .map((version) => [version, new DeclineMessages(version)])
+  const prepared = [policy, ...Object.values(policy.translations)].map((version) => [
+    version,
+    new DeclineMessages(version)
+  ])
   const fallback = policy.decline.criteria.filter((c) => c.otherwise).map((c) => c.id)
   policy.platforms.forEach((platform, i) => {
     if (platform.message_limit == null) return
@@ -386,8 +433,10 @@ function messageLimits(policy, problems) {
           messages.render(reasons, null, platform.id, unmet)
         } catch (error) {
           if (!(error instanceof MessageTooLong)) throw error
-          problems.at(`platforms[${i}].message_limit`,
-            `declining for '${criterion.id}' (${version.lang}): ${error.message}`)
+          problems.at(
+            `platforms[${i}].message_limit`,
+            `declining for '${criterion.id}' (${version.lang}): ${error.message}`
+          )
           break
         }
       }

@@ -38,49 +38,58 @@ export const VALUE = 65_536
 export const FACT_TEXT = 2_000
 
 /** A number as the messages write it: 1,204. */
-export function count (n) {
+export function count(n) {
   return n.toLocaleString('en-US')
 }
 
 /** Why a rule longer than RULE_LENGTH is refused. */
-export function tooLong (expression) {
+export function tooLong(expression) {
   const length = [...expression].length
-  return `the rule has ${count(length)} characters; at most ${count(RULE_LENGTH)} ` +
+  return (
+    `the rule has ${count(length)} characters; at most ${count(RULE_LENGTH)} ` +
     '(limit: rule length)'
+  )
 }
 
 /** Why a rule nested deeper than CEL's parser goes is refused. */
-export function tooDeep () {
+export function tooDeep() {
   return `the rule nests deeper than CEL reads; at most ${RULE_DEPTH} levels (limit: rule depth)`
 }
 
 /** The first limit a rule of this shape (measure.js) passes, said plainly; null when within. */
-export function problem (shape) {
+export function problem(shape) {
   if (shape.depth > RULE_DEPTH) {
     return `the rule nests ${shape.depth} levels deep; at most ${RULE_DEPTH} (limit: rule depth)`
   }
   if (shape.macroDepth > MACRO_DEPTH) {
-    return `the rule has ${shape.macroDepth} macros inside one another; at most ` +
+    return (
+      `the rule has ${shape.macroDepth} macros inside one another; at most ` +
       `${MACRO_DEPTH} (limit: macro nesting)`
+    )
   }
   if (shape.literal > LITERAL) {
-    return `a list or map in the rule has ${shape.literal} entries; at most ${LITERAL} ` +
+    return (
+      `a list or map in the rule has ${shape.literal} entries; at most ${LITERAL} ` +
       '(limit: literal size)'
+    )
   }
   if (shape.regex !== null) return `${shape.regex} (limit: regex)`
   if (shape.largest > VALUE) {
-    return `the rule may make a text or list of ${count(shape.largest)} characters; at most ` +
+    return (
+      `the rule may make a text or list of ${count(shape.largest)} characters; at most ` +
       `${count(VALUE)} (limit: value size)`
+    )
   }
   if (shape.cost > COST) {
-    return `the rule may take ${count(shape.cost)} steps; at most ${count(COST)} ` +
-      '(limit: rule cost)'
+    return (
+      `the rule may take ${count(shape.cost)} steps; at most ${count(COST)} ` + '(limit: rule cost)'
+    )
   }
   return null
 }
 
 /** The name of the limit a problem's message ends with (`… (limit: rule cost)`), or null. */
-export function limitOf (message) {
+export function limitOf(message) {
   const found = / \(limit: ([a-z ]+)\)$/.exec(message)
   return found === null ? null : found[1]
 }

@@ -17,7 +17,7 @@ const COUNTS = /\{(\p{Nd}+(?:,\p{Nd}*)?)\}/gu // a counted repetition: {3}, {2,5
  * The shape of a rule's tree (syntax.js parseRule) over facts of these types (by name):
  * {depth, macroDepth, literal, cost, largest, regex}; cost and largest are BigInts.
  */
-export function measure (expr, facts) {
+export function measure(expr, facts) {
   const tree = new Tree(facts)
   const root = tree.node(expr, 1, 0)
   return {
@@ -33,13 +33,21 @@ export function measure (expr, facts) {
 // One node: its weight, its children, which of them run in a loop, and how large its value may
 // be: `size` characters (a list: all its entries together), `entries` in a list, the largest
 // `entry`.
-function newNode () {
-  return {weight: 1n, children: [], looped: [], copies: false, size: SCALAR, entries: 0n,
-    entry: SCALAR, text: null}
+function newNode() {
+  return {
+    weight: 1n,
+    children: [],
+    looped: [],
+    copies: false,
+    size: SCALAR,
+    entries: 0n,
+    entry: SCALAR,
+    text: null
+  }
 }
 
 class Tree {
-  constructor (facts) {
+  constructor(facts) {
     this.facts = facts
     this.depth = 0
     this.macroDepth = 0
@@ -50,7 +58,7 @@ class Tree {
     this.scope = new Map() // the macro variables: each stands for an entry of its list
   }
 
-  node (expr, depth, macros) {
+  node(expr, depth, macros) {
     this.depth = Math.max(this.depth, depth)
     const node = newNode()
     const down = (part) => this.node(part, depth + 1, macros)
@@ -75,14 +83,18 @@ class Tree {
         break
       case 'list':
       case 'struct': {
-        const parts = expr.op === 'list'
-          ? expr.elements
-          : expr.entries.flatMap((e) => (e.key ? [e.key, e.value] : [e.value]))
+        const parts =
+          expr.op === 'list'
+            ? expr.elements
+            : expr.entries.flatMap((e) => (e.key ? [e.key, e.value] : [e.value]))
         this.literalOf(expr.op === 'list' ? expr.elements.length : expr.entries.length)
         node.children.push(...parts.map(down))
         node.entries = BigInt(node.children.length)
         node.size = sum(node.children.map((child) => child.size))
-        node.entry = max(node.children.map((child) => child.size), 0n)
+        node.entry = max(
+          node.children.map((child) => child.size),
+          0n
+        )
         break
       }
       case 'comprehension':
@@ -101,12 +113,18 @@ class Tree {
       names = [expr.field, ...names]
       expr = expr.operand
     }
-    return expr.op === 'ident' && expr.name === 'google' && names[0] === 'protobuf' &&
-      names.length === 2 && !Object.hasOwn(this.facts, 'google') && !this.scope.has('google')
+    return (
+      expr.op === 'ident' &&
+      expr.name === 'google' &&
+      names[0] === 'protobuf' &&
+      names.length === 2 &&
+      !Object.hasOwn(this.facts, 'google') &&
+      !this.scope.has('google')
+    )
   }
 
   // A fact, `platform`, or a macro's variable: as large as what it stands for.
-  ident (node, name) {
+  ident(node, name) {
     const bound = this.scope.get(name)
     if (bound !== undefined) {
       node.size = bound.size
@@ -119,11 +137,12 @@ class Tree {
     }
   }
 
-  call (node, expr, down) {
+  call(node, expr, down) {
     const parts = [...(expr.target ? [expr.target] : []), ...expr.args].map(down)
     node.children = parts
     const fn = expr.fn
-    if (fn === '_+_') { // strings or lists: both together
+    if (fn === '_+_') {
+      // strings or lists: both together
       node.size = sum(parts.map((part) => part.size))
       node.entries = sum(parts.map((part) => part.entries))
       node.entry = max(parts.map((part) => part.entry))
@@ -132,20 +151,22 @@ class Tree {
       node.size = max(values.map((part) => part.size))
       node.entries = max(values.map((part) => part.entries))
       node.entry = max(values.map((part) => part.entry))
-    } else if (fn === '_[_]') { // an entry of a list or map
+    } else if (fn === '_[_]') {
+      // an entry of a list or map
       node.size = node.entry = parts[0].entry
     } else if (fn === 'string' || fn === 'bytes' || fn === 'dyn') {
       node.size = max([32n, ...parts.map((part) => part.size)])
     }
     if (fn === 'matches') {
       node.weight = this.matches(parts)
-    } else if (fn === 'contains' && parts.length === 2) { // searching: both sizes times
+    } else if (fn === 'contains' && parts.length === 2) {
+      // searching: both sizes times
       node.weight += (parts[0].size * parts[1].size) / SEARCH
     }
   }
 
   // The steps of a `matches`: its pattern must be a text in the rule, of bounded size.
-  matches (parts) {
+  matches(parts) {
     const pattern = parts[parts.length - 1].text
     if (pattern === null) {
       this.regex = 'the pattern of matches must be a text written in the rule'
@@ -156,17 +177,21 @@ class Tree {
       this.regex = `a pattern has ${length} characters; at most ${REGEX_LENGTH}`
     }
     for (const [, counted] of pattern.matchAll(COUNTS)) {
-      const most = Math.max(...counted.split(',').filter((n) => n).map(digits))
+      const most = Math.max(
+        ...counted
+          .split(',')
+          .filter((n) => n)
+          .map(digits)
+      )
       if (most > REGEX_COUNT) {
         this.regex = `a pattern repeats {${counted}} times; at most ${REGEX_COUNT}`
       }
     }
     const text = max(parts.slice(0, -1).map((part) => part.size))
-    return BigInt(REGEX_STEPS) +
-      (BigInt(length) * BigInt(REGEX_COUNT) * text) / CHARACTERS_PER_STEP
+    return BigInt(REGEX_STEPS) + (BigInt(length) * BigInt(REGEX_COUNT) * text) / CHARACTERS_PER_STEP
   }
 
-  macro (node, expr, depth, macros) {
+  macro(node, expr, depth, macros) {
     this.macroDepth = Math.max(this.macroDepth, macros)
     const outer = new Map(this.scope)
     this.scope.set(expr.accuVar, newNode())
@@ -182,7 +207,8 @@ class Tree {
     node.looped.push(down(expr.condition))
     const step = down(expr.step)
     node.looped.push(step)
-    if (node.copies) { // the step adds [entry] to the list made
+    if (node.copies) {
+      // the step adds [entry] to the list made
       node.entry = step.size
       node.size = (node.entries > 1n ? node.entries : 1n) * node.entry
       this.scope.set(expr.accuVar, node) // what the result reads
@@ -191,14 +217,14 @@ class Tree {
     this.scope = outer
   }
 
-  literalOf (entries) {
+  literalOf(entries) {
     this.literal = Math.max(this.literal, entries)
     this.entries += BigInt(entries)
   }
 }
 
 // Steps of a node and all below it; `entries` bounds the length of any list in the rule.
-function cost (node, entries) {
+function cost(node, entries) {
   const read = node.children.length ? sum(node.children.map((child) => child.size)) : 0n
   let steps = node.weight + read / CHARACTERS_PER_STEP
   for (const child of node.children) steps += cost(child, entries)
@@ -209,18 +235,18 @@ function cost (node, entries) {
   return steps
 }
 
-function sum (values) {
+function sum(values) {
   return values.reduce((a, b) => a + b, 0n)
 }
 
-function max (values, empty) {
+function max(values, empty) {
   if (values.length === 0) return empty
   return values.reduce((a, b) => (b > a ? b : a))
 }
 
 // The value of a run of decimal digits of any script, as Python's int() reads it: every
 // Unicode digit stands in a run of ten from 0 to 9.
-function digits (text) {
+function digits(text) {
   let value = 0
   for (const ch of text) {
     const code = ch.codePointAt(0)

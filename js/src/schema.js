@@ -31,36 +31,36 @@ const NAMES = {
  * `x-kind` of the key it was found at, `value` the text a pattern refused. `seen(kind, value, path)` is called for each value of a key that
  * names its kind and fits its schema, for the checks a schema cannot say.
  */
-export function validate (schema, value, seen = () => {}) {
+export function validate(schema, value, seen = () => {}) {
   const checker = new Checker(schema, seen)
   checker.check(schema, value, '', null)
   return checker.problems
 }
 
 /** A JSON value as a message quotes it, cut short. */
-export function show (value) {
+export function show(value) {
   const text = value === undefined ? 'nothing' : JSON.stringify(value)
   return [...text].length <= 40 ? text : [...text].slice(0, 37).join('') + '...'
 }
 
 /** A key path one step down: `a.b`, or `b` at the top. */
-export function join (path, name) {
+export function join(path, name) {
   return path ? `${path}.${name}` : String(name)
 }
 
 class Checker {
-  constructor (root, seen) {
+  constructor(root, seen) {
     this.root = root
     this.seen = seen
     this.problems = []
     this.patterns = new Map()
   }
 
-  at (path, message, keyword, kind, value) {
+  at(path, message, keyword, kind, value) {
     this.problems.push({path, message, keyword, kind, value})
   }
 
-  resolve (schema) {
+  resolve(schema) {
     while (schema.$ref !== undefined) {
       const match = /^#\/definitions\/(.+)$/.exec(schema.$ref)
       if (match === null) throw new Error(`cannot follow $ref ${schema.$ref}`)
@@ -69,7 +69,7 @@ class Checker {
     return schema
   }
 
-  pattern (source) {
+  pattern(source) {
     let compiled = this.patterns.get(source)
     if (compiled === undefined) {
       compiled = new RegExp(source, 'u')
@@ -79,7 +79,7 @@ class Checker {
   }
 
   // Whether the value fits; its problems are reported.
-  check (schema, value, path, kind) {
+  check(schema, value, path, kind) {
     kind = schema['x-kind'] ?? kind
     const before = this.problems.length
     this.node(this.resolve(schema), value, path, kind)
@@ -90,7 +90,7 @@ class Checker {
     return fits
   }
 
-  node (schema, value, path, kind) {
+  node(schema, value, path, kind) {
     if (schema.anyOf !== undefined) return this.anyOf(schema.anyOf, value, path, kind)
     if (schema.const !== undefined && value !== schema.const) {
       return this.at(path, `expected ${show(schema.const)}, got ${show(value)}`, 'const', kind)
@@ -113,7 +113,7 @@ class Checker {
   }
 
   // One of several schemas: where none fits, the problems by the one of the value's type.
-  anyOf (schemas, value, path, kind) {
+  anyOf(schemas, value, path, kind) {
     const trial = new Checker(this.root, () => {})
     const fitting = schemas.find((schema) => {
       trial.problems = []
@@ -132,7 +132,7 @@ class Checker {
   }
 
   // What a schema takes, in a few words: `a string`, `an object or null`.
-  expected (schema) {
+  expected(schema) {
     schema = this.resolve(schema)
     if (schema.enum !== undefined) return `one of: ${schema.enum.join(', ')}`
     if (schema.const !== undefined) return show(schema.const)
@@ -142,17 +142,26 @@ class Checker {
     return types.map((type) => NAMES[type]).join(' or ') || 'a value'
   }
 
-  string (schema, value, path, kind) {
+  string(schema, value, path, kind) {
     if (schema.pattern !== undefined && !this.pattern(schema.pattern).test(value)) {
-      this.at(path, `expected a string matching ${schema.pattern}, got ${show(value)}`,
-        'pattern', kind, value)
+      this.at(
+        path,
+        `expected a string matching ${schema.pattern}, got ${show(value)}`,
+        'pattern',
+        kind,
+        value
+      )
     } else if (schema.maxLength !== undefined && [...value].length > schema.maxLength) {
-      this.at(path, `has ${[...value].length} characters; at most ${schema.maxLength}`,
-        'maxLength', kind)
+      this.at(
+        path,
+        `has ${[...value].length} characters; at most ${schema.maxLength}`,
+        'maxLength',
+        kind
+      )
     }
   }
 
-  number (schema, value, path, kind) {
+  number(schema, value, path, kind) {
     if (schema.minimum !== undefined && value < schema.minimum) {
       this.at(path, `expected at least ${schema.minimum}, got ${show(value)}`, 'minimum', kind)
     } else if (schema.maximum !== undefined && value > schema.maximum) {
@@ -160,7 +169,7 @@ class Checker {
     }
   }
 
-  array (schema, value, path, kind) {
+  array(schema, value, path, kind) {
     if (schema.minItems !== undefined && value.length < schema.minItems) {
       const message = `expected at least ${schema.minItems} entries, got ${value.length}`
       return this.at(path, message, 'minItems', kind)
@@ -173,7 +182,7 @@ class Checker {
     }
   }
 
-  object (schema, value, path, kind) {
+  object(schema, value, path, kind) {
     const names = Object.keys(value)
     if (schema.maxProperties !== undefined && names.length > schema.maxProperties) {
       return this.at(path, tooMany(names.length, schema), 'maxProperties', kind)
@@ -182,8 +191,12 @@ class Checker {
     for (const name of schema.required ?? []) {
       if (!Object.hasOwn(value, name)) {
         const expected = this.expected(properties[name] ?? {})
-        this.at(join(path, name), `required key is missing (expected ${expected})`, 'required',
-          null)
+        this.at(
+          join(path, name),
+          `required key is missing (expected ${expected})`,
+          'required',
+          null
+        )
       }
     }
     for (const name of names) {
@@ -208,9 +221,10 @@ class Checker {
 }
 
 // Why a list or mapping has too many entries, naming the limit (`x-limit`) where it is one.
-function tooMany (count, schema) {
+function tooMany(count, schema) {
   const most = schema.maxItems ?? schema.maxProperties
   const limit = schema['x-limit'] ? ` (limit: ${schema['x-limit']})` : ''
-  return `has ${count.toLocaleString('en-US')} entries; at most ${most.toLocaleString('en-US')}` +
-    limit
+  return (
+    `has ${count.toLocaleString('en-US')} entries; at most ${most.toLocaleString('en-US')}` + limit
+  )
 }

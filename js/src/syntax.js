@@ -14,7 +14,7 @@ import {RULE_DEPTH} from './limits.js'
 
 /** A rule CEL cannot parse: `deep` where it nests deeper than the parser goes. */
 export class SyntaxProblem extends Error {
-  constructor (message, offset = 0, deep = false) {
+  constructor(message, offset = 0, deep = false) {
     super(message)
     this.offset = offset
     this.deep = deep
@@ -22,24 +22,46 @@ export class SyntaxProblem extends Error {
 }
 
 const ACCUMULATOR = '@result'
-const RESERVED = new Set([
-  'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let',
-  'loop', 'package', 'namespace', 'return', 'var', 'void', 'while'
-])
+const RESERVED = new Set(
+  (
+    'as break const continue else for function if import let loop package namespace ' +
+    'return var void while'
+  ).split(' ')
+)
 const OPERATORS = {
-  '<': '_<_', '<=': '_<=_', '>=': '_>=_', '>': '_>_', '==': '_==_', '!=': '_!=_', in: '@in',
-  '*': '_*_', '/': '_/_', '%': '_%_', '+': '_+_', '-': '_-_'
+  '<': '_<_',
+  '<=': '_<=_',
+  '>=': '_>=_',
+  '>': '_>_',
+  '==': '_==_',
+  '!=': '_!=_',
+  in: '@in',
+  '*': '_*_',
+  '/': '_/_',
+  '%': '_%_',
+  '+': '_+_',
+  '-': '_-_'
 }
 const RELATIONS = new Set(['<', '<=', '>=', '>', '==', '!=', 'in'])
-const PUNCTUATION = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '[', ']', '{', '}', '(',
-  ')', '.', ',', '-', '!', '?', ':', '+', '*', '/', '%']
+const PUNCTUATION = '== != <= >= && || < > [ ] { } ( ) . , - ! ? : + * / %'.split(' ')
 const KEYWORDS = new Set(['true', 'false', 'null', 'in'])
 const SIMPLE_ESCAPES = {
-  a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '"': 34, "'": 39, '\\': 92, '?': 63, '`': 96
+  a: 7,
+  b: 8,
+  f: 12,
+  n: 10,
+  r: 13,
+  t: 9,
+  v: 11,
+  '"': 34,
+  "'": 39,
+  '\\': 92,
+  '?': 63,
+  '`': 96
 }
 
 /** The tree of a rule as cel-cpp parses it; a SyntaxProblem where it does not. */
-export function parseRule (source) {
+export function parseRule(source) {
   const parser = new Parser(tokens(source))
   const tree = parser.start()
   const builder = new Builder()
@@ -48,7 +70,7 @@ export function parseRule (source) {
 
 // Tokens: {type, text, at, value?}; type is the punctuation itself, or one of
 // ident, int, uint, double, string, bytes, escaped, eof.
-function tokens (source) {
+function tokens(source) {
   const found = []
   let at = 0
   while (at < source.length) {
@@ -62,8 +84,8 @@ function tokens (source) {
       at = end < 0 ? source.length : end
       continue
     }
-    const token = number(source, at) ?? text(source, at) ?? word(source, at) ??
-      punctuation(source, at)
+    const token =
+      number(source, at) ?? text(source, at) ?? word(source, at) ?? punctuation(source, at)
     if (token === null) throw new SyntaxProblem(`token recognition error at: '${ch}'`, at)
     found.push(token)
     at += token.text.length
@@ -72,19 +94,23 @@ function tokens (source) {
   return found
 }
 
-function number (source, at) {
+function number(source, at) {
   const rest = source.slice(at)
   const float = /^(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\.\d+(?:[eE][+-]?\d+)?)/.exec(rest)
   const int = /^(?:0x[0-9a-fA-F]+|\d+)/.exec(rest)
   const uint = /^(?:0x[0-9a-fA-F]+|\d+)[uU]/.exec(rest)
-  const best = [[float, 'double'], [int, 'int'], [uint, 'uint']]
+  const best = [
+    [float, 'double'],
+    [int, 'int'],
+    [uint, 'uint']
+  ]
     .filter(([match]) => match !== null)
     .reduce((a, b) => (b[0][0].length > a[0][0].length ? b : a), [[''], null])
   if (best[1] === null) return null
   return {type: best[1], text: best[0][0], at}
 }
 
-function word (source, at) {
+function word(source, at) {
   const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(at))
   if (match !== null) {
     const type = KEYWORDS.has(match[0]) ? match[0] : 'ident'
@@ -94,14 +120,14 @@ function word (source, at) {
   return escaped === null ? null : {type: 'escaped', text: escaped[0], at}
 }
 
-function punctuation (source, at) {
+function punctuation(source, at) {
   const found = PUNCTUATION.find((p) => source.startsWith(p, at))
   return found === undefined ? null : {type: found, text: found, at}
 }
 
 // A string or bytes literal, with its value: cel-cpp's lexer rules and unescaping. In a
 // string an escape is a code point; in bytes, a byte, and a character its UTF-8 bytes.
-function text (source, at) {
+function text(source, at) {
   let start = at
   const bytes = source[start] === 'b' || source[start] === 'B'
   if (bytes) start++
@@ -132,7 +158,7 @@ function text (source, at) {
   return {type: 'string', text: literal, at, value: String.fromCodePoint(...value)}
 }
 
-function unescape (source, at, bytes) {
+function unescape(source, at, bytes) {
   const next = source[at + 1]
   if (next in SIMPLE_ESCAPES) return {value: SIMPLE_ESCAPES[next], length: 2}
   let match = /^[0-3][0-7][0-7]/.exec(source.slice(at + 1, at + 4))
@@ -151,53 +177,57 @@ function unescape (source, at, bytes) {
   throw new SyntaxProblem('token recognition error: an unknown escape', at)
 }
 
-function utf8 (code) {
+function utf8(code) {
   return [...new TextEncoder().encode(String.fromCodePoint(code))]
 }
 
 /** The size of a text in UTF-8 bytes, as cel-cpp keeps it. */
-export function utf8Length (value) {
+export function utf8Length(value) {
   return new TextEncoder().encode(value).length
 }
 
 // The parser: one method per rule of Cel.g4, making a parse tree of its contexts. It counts the
 // `expr` rules open at once, as cel-cpp's ExprRecursionListener does.
 class Parser {
-  constructor (list) {
+  constructor(list) {
     this.list = list
     this.at = 0
     this.open = 0
   }
 
-  peek (offset = 0) {
+  peek(offset = 0) {
     return this.list[Math.min(this.at + offset, this.list.length - 1)]
   }
 
-  take (type) {
+  take(type) {
     const token = this.peek()
     if (type !== undefined && token.type !== type) {
       const seen = token.type === 'eof' ? '<EOF>' : `'${token.text}'`
-      throw new SyntaxProblem(`Syntax error: mismatched input ${seen} expecting '${type}'`,
-        token.at)
+      throw new SyntaxProblem(
+        `Syntax error: mismatched input ${seen} expecting '${type}'`,
+        token.at
+      )
     }
     this.at++
     return token
   }
 
-  is (type) {
+  is(type) {
     return this.peek().type === type
   }
 
-  start () {
+  start() {
     const tree = this.expr()
     if (!this.is('eof')) {
-      throw new SyntaxProblem(`Syntax error: extraneous input '${this.peek().text}'`,
-        this.peek().at)
+      throw new SyntaxProblem(
+        `Syntax error: extraneous input '${this.peek().text}'`,
+        this.peek().at
+      )
     }
     return tree
   }
 
-  expr () {
+  expr() {
     if (this.open > RULE_DEPTH) {
       throw new SyntaxProblem('Expression recursion limit exceeded', this.peek().at, true)
     }
@@ -214,15 +244,15 @@ class Parser {
     return tree
   }
 
-  or () {
+  or() {
     return this.chain('||', () => this.and())
   }
 
-  and () {
+  and() {
     return this.chain('&&', () => this.relation())
   }
 
-  chain (op, next) {
+  chain(op, next) {
     const terms = [next()]
     while (this.is(op)) {
       this.take(op)
@@ -231,7 +261,7 @@ class Parser {
     return terms.length === 1 ? terms[0] : {k: op, terms}
   }
 
-  relation () {
+  relation() {
     let tree = this.calc(0)
     while (RELATIONS.has(this.peek().type)) {
       const op = this.take().type
@@ -240,7 +270,7 @@ class Parser {
     return tree
   }
 
-  calc (level) {
+  calc(level) {
     if (level === 2) return this.unary()
     const ops = level === 0 ? ['+', '-'] : ['*', '/', '%']
     let tree = this.calc(level + 1)
@@ -251,7 +281,7 @@ class Parser {
     return tree
   }
 
-  unary () {
+  unary() {
     const first = this.peek().type
     if (first === '-' && ['int', 'double'].includes(this.peek(1).type)) {
       return this.member() // a negative literal (ANTLR takes the first alternative)
@@ -265,7 +295,7 @@ class Parser {
     return {k: first === '!' ? 'not' : 'negate', count, parts: [this.member()]}
   }
 
-  member () {
+  member() {
     let tree = this.primary()
     for (;;) {
       if (this.is('.')) {
@@ -292,7 +322,7 @@ class Parser {
     }
   }
 
-  primary () {
+  primary() {
     const token = this.peek()
     if (token.type === '.' || token.type === 'ident') return this.named()
     if (token.type === '(') {
@@ -304,12 +334,14 @@ class Parser {
     if (token.type === '[') {
       this.take('[')
       const elements = []
-      if (this.is(',')) this.take(',') // `[,]`: Cel.g4 takes a comma with no entries
-      else while (!this.is(']')) {
-        elements.push(this.optional())
-        if (!this.is(',')) break
-        this.take(',')
-      }
+      if (this.is(','))
+        this.take(',') // `[,]`: Cel.g4 takes a comma with no entries
+      else
+        while (!this.is(']')) {
+          elements.push(this.optional())
+          if (!this.is(',')) break
+          this.take(',')
+        }
       this.take(']')
       return {k: 'list', elements}
     }
@@ -317,13 +349,14 @@ class Parser {
       this.take('{')
       const entries = []
       if (this.is(',')) this.take(',')
-      else while (!this.is('}')) {
-        const key = this.optional()
-        this.take(':')
-        entries.push({key, value: this.expr()})
-        if (!this.is(',')) break
-        this.take(',')
-      }
+      else
+        while (!this.is('}')) {
+          const key = this.optional()
+          this.take(':')
+          entries.push({key, value: this.expr()})
+          if (!this.is(',')) break
+          this.take(',')
+        }
       this.take('}')
       return {k: 'map', entries}
     }
@@ -331,7 +364,7 @@ class Parser {
   }
 
   // `.`? IDENTIFIER: an identifier, a call, or a message `a.b.C{…}`.
-  named () {
+  named() {
     const dot = this.is('.') && this.take('.')
     const first = this.take('ident')
     let ahead = 0
@@ -345,14 +378,15 @@ class Parser {
       this.take('{')
       const fields = []
       if (this.is(',')) this.take(',')
-      else while (!this.is('}')) {
-        const optional = this.is('?') && this.take('?')
-        const name = this.is('escaped') ? this.take() : this.take('ident')
-        this.take(':')
-        fields.push({name, optional, value: this.expr()})
-        if (!this.is(',')) break
-        this.take(',')
-      }
+      else
+        while (!this.is('}')) {
+          const optional = this.is('?') && this.take('?')
+          const name = this.is('escaped') ? this.take() : this.take('ident')
+          this.take(':')
+          fields.push({name, optional, value: this.expr()})
+          if (!this.is(',')) break
+          this.take(',')
+        }
       this.take('}')
       return {k: 'message', name: (dot ? '.' : '') + names.join('.'), fields}
     }
@@ -360,13 +394,12 @@ class Parser {
       this.take('(')
       const args = this.is(')') ? [] : this.list_(')')
       this.take(')')
-      return {k: 'gcall', name: (dot ? '.' : '') + first.text, word: first.text, args,
-        at: first.at}
+      return {k: 'gcall', name: (dot ? '.' : '') + first.text, word: first.text, args, at: first.at}
     }
     return {k: 'ident', name: (dot ? '.' : '') + first.text, word: first.text, at: first.at}
   }
 
-  list_ () {
+  list_() {
     const items = [this.expr()]
     while (this.is(',')) {
       this.take(',')
@@ -375,20 +408,21 @@ class Parser {
     return items
   }
 
-  optional () {
+  optional() {
     const optional = this.is('?') && this.take('?')
     return {optional, value: this.expr()}
   }
 
-  literal () {
+  literal() {
     const token = this.peek()
     if (token.type === '-') {
       this.take('-')
       const number = this.take()
       return {k: 'literal', token: number, negative: true}
     }
-    if (['int', 'uint', 'double', 'string', 'bytes', 'true', 'false', 'null']
-      .includes(token.type)) {
+    if (
+      ['int', 'uint', 'double', 'string', 'bytes', 'true', 'false', 'null'].includes(token.type)
+    ) {
       return {k: 'literal', token: this.take(), negative: false}
     }
     const seen = token.type === 'eof' ? '<EOF>' : `'${token.text}'`
@@ -399,7 +433,7 @@ class Parser {
 // Makes the tree cel-cpp's ParserVisitor makes, and counts its depth as the visitor does: a
 // visit goes through parentheses and single terms without a level of its own.
 class Builder {
-  visit (tree, depth) {
+  visit(tree, depth) {
     if (depth > RULE_DEPTH) {
       throw new SyntaxProblem('Exceeded max recursion depth when parsing', 0, true)
     }
@@ -426,7 +460,11 @@ class Builder {
       }
       case 'mcall': {
         const target = inner(tree.parts[0])
-        return receiverMacro(tree, target, tree.args.map((arg) => this.expr(arg, depth)))
+        return receiverMacro(
+          tree,
+          target,
+          tree.args.map((arg) => this.expr(arg, depth))
+        )
       }
       case 'index': {
         const parts = tree.parts.map(inner)
@@ -438,7 +476,10 @@ class Builder {
         return {op: 'ident', name: tree.name}
       case 'gcall':
         reserved(tree)
-        return globalMacro(tree, tree.args.map((arg) => this.expr(arg, depth)))
+        return globalMacro(
+          tree,
+          tree.args.map((arg) => this.expr(arg, depth))
+        )
       case 'list':
         return {op: 'list', elements: tree.elements.map((e) => this.element(e, depth))}
       case 'map':
@@ -467,36 +508,40 @@ class Builder {
 
   // visitExpr, called directly (for arguments and list entries): a ternary's parts are visited
   // one level down, anything else is visited one level down.
-  expr (tree, depth) {
+  expr(tree, depth) {
     if (tree.k === 'ternary') {
-      return call('_?_:_', null, tree.parts.map((part) => this.visit(part, depth + 1)))
+      return call(
+        '_?_:_',
+        null,
+        tree.parts.map((part) => this.visit(part, depth + 1))
+      )
     }
     return this.visit(tree, depth + 1)
   }
 
-  element (element, depth) {
+  element(element, depth) {
     if (element.optional) throw new SyntaxProblem("unsupported syntax '?'")
     return this.expr(element.value, depth)
   }
 
-  field (token) {
+  field(token) {
     if (token.type === 'escaped') throw new SyntaxProblem("unsupported syntax '`'", token.at)
     return token.text
   }
 }
 
-function reserved (tree) {
+function reserved(tree) {
   if (RESERVED.has(tree.word)) {
     throw new SyntaxProblem(`reserved identifier: ${tree.word}`, tree.at)
   }
 }
 
-function call (fn, target, args) {
+function call(fn, target, args) {
   return {op: 'call', fn, target, args}
 }
 
 // cel-cpp's ExpressionBalancer: `a && b && c && d` is `(a && b) && (c && d)`.
-function balanced (fn, terms) {
+function balanced(fn, terms) {
   const tree = (lo, hi) => {
     const mid = Math.floor((lo + hi + 1) / 2)
     const left = mid === lo ? terms[mid] : tree(lo, mid - 1)
@@ -506,7 +551,7 @@ function balanced (fn, terms) {
   return tree(0, terms.length - 2)
 }
 
-function constant (tree) {
+function constant(tree) {
   const token = tree.token
   const sign = tree.negative ? '-' : ''
   switch (token.type) {
@@ -537,7 +582,7 @@ function constant (tree) {
   throw new SyntaxProblem(`Syntax error: mismatched input '${token.text}'`, token.at)
 }
 
-function globalMacro (tree, args) {
+function globalMacro(tree, args) {
   if (tree.name === 'has' && args.length === 1) {
     const [arg] = args
     if (arg.op !== 'select' || arg.test) {
@@ -578,7 +623,9 @@ const MACROS = {
     init: {op: 'list', elements: []},
     condition: constant({token: {type: 'true'}}),
     step: call('_?_:_', null, [
-      filter, call('_+_', null, [accu(), {op: 'list', elements: [transform]}]), accu()
+      filter,
+      call('_+_', null, [accu(), {op: 'list', elements: [transform]}]),
+      accu()
     ]),
     result: accu()
   }),
@@ -586,21 +633,23 @@ const MACROS = {
     init: {op: 'list', elements: []},
     condition: constant({token: {type: 'true'}}),
     step: call('_?_:_', null, [
-      predicate, call('_+_', null, [accu(), {op: 'list', elements: [variable]}]), accu()
+      predicate,
+      call('_+_', null, [accu(), {op: 'list', elements: [variable]}]),
+      accu()
     ]),
     result: accu()
   })
 }
 
-function accu () {
+function accu() {
   return {op: 'ident', name: ACCUMULATOR}
 }
 
-function int (value) {
+function int(value) {
   return {op: 'const', kind: 'int', value: BigInt(value)}
 }
 
-function receiverMacro (tree, target, args) {
+function receiverMacro(tree, target, args) {
   const expand = MACROS[`${tree.name}/${args.length}`]
   if (expand === undefined) return call(tree.name, target, args)
   const [variable] = args

@@ -5,7 +5,7 @@
  * Why Python's urlsplit refuses a URL the schema's pattern lets through (a bracket that opens
  * no IPv6 address, a host that NFKC turns into a path), or null.
  */
-export function unsplittable (url) {
+export function unsplittable(url) {
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url)
   const rest = scheme === null ? url : url.slice(scheme[0].length)
   if (!rest.startsWith('//')) return null
@@ -28,7 +28,7 @@ export function unsplittable (url) {
 }
 
 // An IPv6 address as Python's ipaddress reads one (a scope `%eth0` allowed).
-function ipv6 (text) {
+function ipv6(text) {
   const [address, ...scope] = text.split('%')
   if (scope.length > 1 || (scope.length === 1 && scope[0] === '')) return false
   const parts = address.split(':')
@@ -38,7 +38,9 @@ function ipv6 (text) {
     parts.push('0', '0')
   }
   if (parts.length > 9) return false
-  const inner = parts.slice(1, -1).map((part, i) => (part === '' ? i + 1 : -1))
+  const inner = parts
+    .slice(1, -1)
+    .map((part, i) => (part === '' ? i + 1 : -1))
     .filter((i) => i >= 0)
   if (inner.length > 1) return false
   let hextets = parts
@@ -56,27 +58,32 @@ function ipv6 (text) {
   return hextets.every((part) => /^[0-9a-fA-F]{1,4}$/.test(part))
 }
 
-function ipv4 (text) {
+function ipv4(text) {
   const octets = text.split('.')
-  return octets.length === 4 && octets.every((octet) =>
-    /^[0-9]{1,3}$/.test(octet) && (octet === '0' || octet[0] !== '0') && Number(octet) <= 255)
+  return (
+    octets.length === 4 &&
+    octets.every(
+      (octet) =>
+        /^[0-9]{1,3}$/.test(octet) && (octet === '0' || octet[0] !== '0') && Number(octet) <= 255
+    )
+  )
 }
 
 /** The deep link to a criterion: absolute under `url`, else the bare anchor. */
-export function link (section, id, url) {
+export function link(section, id, url) {
   const anchor = `#${section}-${id}`
   return url ? base(url) + anchor : anchor
 }
 
 // What `urljoin(url, "#x")` puts before the `#`: the URL without its fragment, its scheme in
 // lower case, an empty query or `;` dropped.
-function base (url) {
+function base(url) {
   const {scheme, netloc, path, query} = split(url)
   return unsplit(scheme, netloc, path, query)
 }
 
 /** A translation's public address below the charta's `url` (`urljoin(url, "en/")`), or null. */
-export function translationUrl (url, tag) {
+export function translationUrl(url, tag) {
   if (!url) return null
   const {scheme, netloc, path} = split(url)
   const parts = path.split('/')
@@ -92,16 +99,17 @@ export function translationUrl (url, tag) {
 }
 
 // urlparse of an absolute http(s) URL: the path without its `;params` where they are empty.
-function split (url) {
-  const [, scheme, netloc, rest, query = ''] =
-    /^([^:]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/s.exec(url)
+function split(url) {
+  const [, scheme, netloc, rest, query = ''] = /^([^:]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/s.exec(
+    url
+  )
   const last = rest.lastIndexOf('/')
   const semicolon = rest.indexOf(';', last < 0 ? 0 : last)
   const path = semicolon >= 0 && semicolon === rest.length - 1 ? rest.slice(0, -1) : rest
   return {scheme: scheme.toLowerCase(), netloc, path, query}
 }
 
-function unsplit (scheme, netloc, path, query) {
+function unsplit(scheme, netloc, path, query) {
   if (path && !path.startsWith('/')) path = '/' + path
   return `${scheme}://${netloc}${path}${query ? '?' + query : ''}`
 }
