@@ -293,3 +293,35 @@ def test_javascript_refuses_what_is_not_a_policy_at_its_root(name: str) -> None:
     if name == "no-translations":
         policy = {k: v for k, v in policy_data().items() if k != "translations"}
     assert not _compared([policy], lambda i: name)
+
+
+SUITE = ROOT / "conformance"
+
+
+@pytest.mark.skipif(not (SUITE / "refuse").is_dir(), reason="the conformance suite is not made")
+def test_javascript_names_the_paths_python_names_in_the_conformance_suite() -> None:
+    groups = [
+        group
+        for folder in ("refuse", "decide")
+        for path in sorted((SUITE / folder).glob("*.json"))
+        for group in json.loads(path.read_text("utf-8"))
+    ]
+    wrong = _compared([g["policy"] for g in groups], lambda i: groups[i]["description"])
+    assert not wrong, "\n".join(wrong)
+    done = run_node_script(ROOT / "js" / "test" / "check.mjs", str(SUITE))
+    assert done.endswith(" 0 failed\n"), done
+
+
+def run_node_script(script: Path, *args: str) -> str:
+    """The output of a Node script that takes no input."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for this test (.ci/run installs the npm tools)")
+    done = subprocess.run(
+        [node, "--no-warnings", str(script), *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout

@@ -127,7 +127,8 @@ function typed(ast) {
     if (node.op === '[]') {
       const [map, key] = node.args.map((arg) => arg?.checkedType)
       const [expected, given] = [map?.keyType?.name, key?.name]
-      if (map?.kind === 'map' && expected !== 'dyn' && given !== 'dyn' && expected !== given) {
+      const known = (type) => type !== 'dyn' && !map.keyType.hasPlaceholderType
+      if (map?.kind === 'map' && known(expected) && given !== 'dyn' && expected !== given) {
         return `found no matching overload for '_[_]' applied to '(${map.name}, ${given})'`
       }
     }
