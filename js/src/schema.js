@@ -39,7 +39,12 @@ export function validate(schema, value, seen = () => {}) {
 
 /** A JSON value as a message quotes it, cut short. */
 export function show(value) {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value)
+  let text
+  try {
+    text = JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'nothing'
+  } catch {
+    text = String(value) // a cycle: not JSON at all
+  }
   return [...text].length <= 40 ? text : [...text].slice(0, 37).join('') + '...'
 }
 
