@@ -2,8 +2,9 @@
 
 --errors rewrites every tests/cases/invalid/*.err from the current messages;
 --golden rewrites tests/golden/example/ from charta.yaml; --docs rewrites the key table of
-docs/format.md and --schemas the JSON Schemas in src/kontaktcharta/schemas/ from the declarations
-of the format (model.py). Review the diff before committing.
+docs/format.md and --schemas the JSON Schemas in src/kontaktcharta/schemas/ and the JavaScript
+reader's (js/src/policy-schema.js) from the declarations of the format (model.py). Review the
+diff before committing.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def main() -> int:
         shipped = ROOT / "src" / "kontaktcharta" / "schemas"
         (shipped / "charta.yaml.schema.json").write_bytes(dump(charta_schema()))
         (shipped / "charta.json.schema.json").write_bytes(dump(policy_schema()))
+        from kontaktcharta.schema import javascript_schema
+
+        (ROOT / "js" / "src" / "policy-schema.js").write_text(javascript_schema(), "utf-8")
     if args.golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         GOLDEN.mkdir(parents=True)

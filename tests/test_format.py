@@ -28,7 +28,7 @@ from kontaktcharta.policy import dump, render_policy
 from kontaktcharta.policy_reader import read_policy
 from kontaktcharta.request import RequestError
 from kontaktcharta.rules import RuleError
-from kontaktcharta.schema import charta_schema, policy_schema
+from kontaktcharta.schema import charta_schema, javascript_schema, policy_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
@@ -182,6 +182,8 @@ def test_the_schemas_that_ship_are_the_derived_ones() -> None:
         "run python tests/regen.py --schemas"
     )
     assert (shipped / "charta.json.schema.json").read_bytes() == dump(policy_schema())
+    javascript = (ROOT / "js" / "src" / "policy-schema.js").read_text("utf-8")
+    assert javascript == javascript_schema(), "run python tests/regen.py --schemas"
 
 
 @pytest.mark.parametrize("schema", [charta_schema(), policy_schema("https://e.example/k/")])

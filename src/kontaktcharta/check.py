@@ -115,6 +115,16 @@ class Found:
             )
         return total
 
+    def patterns(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
+        """Warn of each pattern of `matches` outside the portable subset (portable.py)."""
+        from .portable import portable, warning
+        from .rules import rule_patterns
+
+        for pattern in rule_patterns(expression, facts):
+            construct = portable(pattern)
+            if construct is not None:
+                self.problems.warn(path, warning(construct))
+
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
         facts = {f.name: f.type for f in self.charta.facts}
@@ -157,6 +167,7 @@ class Found:
                 elif criterion.when is not None:
                     check_rule_at(f"{path}.when", criterion.when, facts, self.problems)
                     steps = self.rule_steps(f"{path}.when", criterion.when, facts, steps)
+                    self.patterns(f"{path}.when", criterion.when, facts)
         for path in fallbacks[1:]:
             self.at(
                 f"{path}.otherwise",

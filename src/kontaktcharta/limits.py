@@ -75,6 +75,8 @@ class RuleShape:
     """The largest text or list it may make, in characters."""
     regex: str | None = None
     """What is wrong with a `matches` of it, if anything."""
+    patterns: tuple[str, ...] = ()
+    """The patterns of its `matches`, as written in the rule."""
 
 
 def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
@@ -89,7 +91,13 @@ def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
     except (IndexError, RecursionError) as error:  # cut short
         raise NotChecked(str(error)) from None
     return RuleShape(
-        tree.depth, tree.macro_depth, tree.literal, tree.cost(), tree.largest, tree.regex
+        tree.depth,
+        tree.macro_depth,
+        tree.literal,
+        tree.cost(),
+        tree.largest,
+        tree.regex,
+        tuple(tree.patterns),
     )
 
 
@@ -183,6 +191,8 @@ class _Tree:
         """The largest value the rule may make, in characters."""
         self.regex: str | None = None
         """What is wrong with a `matches` of the rule, if anything."""
+        self.patterns: list[str] = []
+        """The patterns of the rule's `matches` written in it."""
         self.facts = facts
         self.scope: dict[str, _Node] = {}
         """The macro variables in scope: each stands for an entry of the list it goes through."""
@@ -260,6 +270,7 @@ class _Tree:
         if pattern is None:
             self.regex = "the pattern of matches must be a text written in the rule"
             return REGEX_STEPS
+        self.patterns.append(pattern)
         if len(pattern) > REGEX_LENGTH:
             self.regex = f"a pattern has {len(pattern)} characters; at most {REGEX_LENGTH}"
         for count in _COUNTS.findall(pattern):

@@ -387,3 +387,35 @@ def _same(
             problems.at(
                 f"{path}{name}", "differs from the main language; a translation changes texts only"
             )
+
+
+def translation_plan(kind: Nested = CHARTA, part: str | None = None, top: bool = True) -> Any:
+    """What `_check_same` compares of each key of a translation, as data for the JavaScript
+    reader (js/src/policy-schema.js): `skip` (a text, or a key checked on its own), `same`
+    (compared whole), or the plan of an object (`{"object": …}`), of each entry of a list of
+    the same length (`{"each": …}`), or of a list by name (`{"named": …}`: the names compared
+    first). The keys are charta.json's."""
+    texts = Translated(kind).keys(part)
+    where = kind.part or part
+    extra = added(kind.cls, translation=True)
+    plan: dict[str, Any] = {}
+    for name, declared in kind.keys(part).items():
+        inner = declared.kind
+        if isinstance(inner, Translations):
+            continue
+        if declared.translated or (top and name in ("lang", "url")):
+            plan[name] = "skip"
+            if isinstance(inner, Markdown) and name == "text":
+                plan["html"] = "skip"
+        elif isinstance(inner, MapOf) and inner.name_field and isinstance(inner.item, Nested):
+            each = translation_plan(inner.item, where, False) if name in texts else None
+            plan[name] = {"named": inner.name_field, "each": each}
+        elif name in texts and isinstance(inner, Nested):
+            plan[name] = {"object": translation_plan(inner, where, False)}
+        elif name in texts and isinstance(inner, ListOf | MapOf) and isinstance(inner.item, Nested):
+            plan[name] = {"each": translation_plan(inner.item, where, False)}
+        else:
+            plan[name] = "same"
+        if name in extra:
+            plan[extra[name][0]] = "skip"  # the link: checked on its own
+    return plan

@@ -35,7 +35,8 @@ _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
 _EXPECTING = re.compile(r" expecting \{[^}]*,[^}]*,[^}]*\}")
 _UNDECLARED = re.compile(r"undeclared reference to '([^']*)'")
 _TOO_DEEP: Final = ("Exceeded max recursion depth", "Expression recursion limit exceeded")
-"""What CEL says, in its parser and in its checker, of a rule nested deeper than it reads."""
+"""What CEL's parser says of an expression nested deeper than it goes: its tree (33 operators
+deep), or its grammar (33 parentheses, arguments or list entries inside one another)."""
 _MISSING = re.compile(r'No value with name "([^"]+)" found in Activation')
 
 
@@ -83,8 +84,9 @@ def _first_problem(error: RuntimeError, facts: Mapping[str, str]) -> RuleProblem
     return RuleProblem(int(found.group(1)), int(found.group(2)), message)
 
 
-Compiled = tuple[cel.Expression, int]
-"""A compiled rule and the steps it may take (limits.RuleShape.cost)."""
+Compiled = tuple[cel.Expression, int, tuple[str, ...]]
+"""A compiled rule, the steps it may take (limits.RuleShape.cost) and the patterns of its
+`matches` (limits.RuleShape.patterns)."""
 
 
 _KEPT_CHARACTERS: Final = 500_000
@@ -123,7 +125,7 @@ def _compile_new(facts: tuple[tuple[str, str], ...], expression: str) -> Compile
     except NotChecked as error:  # pragma: no cover - CEL's own output
         return RuleProblem(1, 1, f"the rule cannot be measured against the limits ({error})")
     beyond = limits.problem(shape)
-    return (program, shape.cost) if beyond is None else RuleProblem(1, 1, beyond)
+    return (program, shape.cost, shape.patterns) if beyond is None else RuleProblem(1, 1, beyond)
 
 
 def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
@@ -136,6 +138,12 @@ def rule_cost(expression: str, facts: Mapping[str, str]) -> int:
     """The steps a rule that compiles may take for one request (limits.RuleShape.cost)."""
     compiled = _compile(facts, expression)
     return 0 if isinstance(compiled, RuleProblem) else compiled[1]
+
+
+def rule_patterns(expression: str, facts: Mapping[str, str]) -> tuple[str, ...]:
+    """The patterns of the `matches` of a rule that compiles, as written in it."""
+    compiled = _compile(facts, expression)
+    return () if isinstance(compiled, RuleProblem) else compiled[2]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -167,7 +175,7 @@ class Rules:
             compiled = _compile(facts, expression)
             if isinstance(compiled, RuleProblem):
                 raise RuleError(f"the rule of criterion '{name}' is invalid: {compiled.message}")
-            program, cost = compiled
+            program, cost, _ = compiled
             self._rules[name] = Rule(
                 name, expression, program, self._referenced(expression, program), cost
             )

@@ -11,8 +11,10 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urljoin
 
+from . import limits
 from .keys import (
     PAIR,
+    Container,
     Key,
     Kind,
     ListOf,
@@ -52,9 +54,11 @@ def charta_schema() -> dict[str, Any]:
     }
 
 
-def policy_schema(url: str | None = None) -> dict[str, Any]:
-    """The JSON Schema of `charta.json`; its `$id` sits under `url` when there is one."""
-    writer = _Schema(policy=True)
+def policy_schema(url: str | None = None, kinds: bool = False) -> dict[str, Any]:
+    """The JSON Schema of `charta.json`; its `$id` sits under `url` when there is one. With
+    `kinds`, each key's schema also names its kind (`x-kind`: `Url`, `Date`, …), for the
+    JavaScript reader's checks beyond the schema (js/src/check.js)."""
+    writer = _Schema(policy=True, kinds=kinds)
     content = writer.object(CHARTA, None)
     writer.definitions["translation"] = {  # every key but revision (and translations)
         **content,
@@ -67,6 +71,8 @@ def policy_schema(url: str | None = None) -> dict[str, Any]:
         "but revision and translations.",
         "propertyNames": {"pattern": TAG_PATTERN},
         "additionalProperties": {"$ref": "#/definitions/translation"},
+        "maxProperties": limits.TRANSLATIONS,
+        **({"x-limit": "translations"} if kinds else {}),
     }
     root = {
         **content,
@@ -86,11 +92,32 @@ def policy_schema(url: str | None = None) -> dict[str, Any]:
     return schema
 
 
+def javascript_schema() -> str:
+    """js/src/policy-schema.js: the policy's schema (the JavaScript reader's declarations) and
+    what a translation may change (policy_reader.translation_plan)."""
+    import json
+
+    from .policy_reader import translation_plan
+
+    def text(data: Any) -> str:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    return (
+        "// The JSON Schema of a policy and what a translation of it may change, made from the\n"
+        "// declarations of src/kontaktcharta/model.py by kontaktcharta.schema.javascript_schema:\n"
+        "// do not edit; run python tests/regen.py --schemas.\n\n"
+        f"/** What a translation may change: see policy_reader.translation_plan. */\n"
+        f"export const translation = {text(translation_plan())}\n\n"
+        f"export default {text(policy_schema(kinds=True))}\n"
+    )
+
+
 class _Schema:
     """Writes the schema of one file: objects as definitions, the rest in place."""
 
-    def __init__(self, policy: bool) -> None:
+    def __init__(self, policy: bool, kinds: bool = False) -> None:
         self.policy = policy
+        self.kinds = kinds
         self.definitions: dict[str, Any] = {}
 
     def object(self, kind: Nested, part: str | None, top: bool = True) -> dict[str, Any]:
@@ -107,6 +134,7 @@ class _Schema:
                     properties[pair] = {
                         **PAIR[pair],
                         "description": f"{declared.doc} {PAIR[pair]['description']}",
+                        **({"x-kind": "Markdown"} if self.kinds else {}),
                     }
                     required.append(pair)
             else:
@@ -137,6 +165,8 @@ class _Schema:
         example = declared.example_in(part)
         if not self.policy and example and not isinstance(declared.kind, Nested):
             described["examples"] = [_example(example)]
+        if self.kinds and not isinstance(declared.kind, Container):
+            described["x-kind"] = type(declared.kind).__name__
         return {**described, **schema}
 
     def kind(self, kind: Kind, part: str | None) -> dict[str, Any]:
@@ -149,7 +179,7 @@ class _Schema:
                 schema["minItems"] = kind.min_items
             if kind.max_items is not None:
                 schema["maxItems"] = kind.max_items
-            return schema
+            return self.limited(schema, kind)
         if isinstance(kind, MapOf):
             if self.policy and kind.name_field is not None:
                 assert isinstance(kind.item, Nested)
@@ -157,14 +187,20 @@ class _Schema:
                 schema = {"type": "array", "items": {"$ref": f"#/definitions/{named}"}}
                 if kind.max_items is not None:
                     schema["maxItems"] = kind.max_items
-                return schema
+                return self.limited(schema, kind)
             schema = {"type": "object", "additionalProperties": self.kind(kind.item, part)}
             if kind.names:
                 schema["propertyNames"] = {"pattern": kind.names}
             if kind.max_items is not None:
                 schema["maxProperties"] = kind.max_items
-            return schema
+            return self.limited(schema, kind)
         return kind.json_schema() if self.policy else kind.yaml_schema()
+
+    def limited(self, schema: dict[str, Any], kind: ListOf | MapOf) -> dict[str, Any]:
+        """A list's or mapping's schema, with the name of its limit (`x-limit`) for kinds."""
+        if self.kinds and kind.limit:
+            schema["x-limit"] = kind.limit
+        return schema
 
     def define(self, kind: Nested, part: str | None, name: str = "", pattern: str = "") -> str:
         """The definition of an object, made once; its name."""
@@ -178,8 +214,11 @@ class _Schema:
             self.definitions[label] = {}  # taken, before its keys are walked
             schema = self.object(kind, part, top=False)
             if name:
+                named = {"type": "string", "pattern": pattern, "description": "Its name."}
+                if self.kinds:
+                    named["x-kind"] = "Name"
                 schema["properties"] = {
-                    name: {"type": "string", "pattern": pattern, "description": "Its name."},
+                    name: named,
                     **schema["properties"],
                 }
                 schema["required"] = [name, *schema["required"]]
