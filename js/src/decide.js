@@ -48,6 +48,8 @@ export class Policy {
     this.requests = new RequestReader(data, readsPlatform)
     this.messages = new DeclineMessages(data)
     this.questions = new Questions(data)
+    /** Unnamed decline messages by platform, reasons and unmet criteria, as they are met. */
+    this.declined = new Map()
     this.fallback = data.decline.criteria.filter((c) => c.otherwise).map((c) => c.id)
     const platforms = (data.platforms ?? []).map((platform) => platform.id)
     /** The criteria that may apply, by platform id, and for a request without one (null). */
@@ -71,59 +73,60 @@ export class Policy {
    */
   decide(request, {name = null, integers = 'number'} = {}) {
     const {platform, values, judgements} = this.requests.read(request, integers === 'bigint')
-    const plan = this.plans.get(platform)
-    const value = (step) => {
-      if (step.rule === undefined) return judgements[step.id] ?? null
-      try {
-        return step.rule.evaluate(values)
-      } catch (error) {
-        if (error instanceof RuleFailure) throw new RuleError(step.id, error.message)
-        throw error
-      }
-    }
+    const {declines, accepts} = this.plans.get(platform)
 
     // Step 2: any decline criterion that holds declines, with every one that holds. Every
     // decline rule that may apply is evaluated first: one that fails fails the decision.
-    const declineValues = plan.declines.map(value)
-    const declines = plan.declines.map((step, i) => both(step.applies, declineValues[i]))
-    const reasons = plan.declines.filter((_, i) => declines[i] === true).map((step) => step.id)
-    if (reasons.length > 0) return this._decline(reasons, name, platform)
+    const declineValues = new Array(declines.length)
+    let reasons = null
+    let stillOpen = false
+    for (let i = 0; i < declines.length; i++) {
+      const step = declines[i]
+      const held = both(step.applies, (declineValues[i] = valueOf(step, values, judgements)))
+      if (held === true) (reasons ??= []).push(step.id)
+      else if (held === null) stillOpen = true
+    }
+    if (reasons !== null) return this._decline(reasons, name, platform)
 
     // Step 3: the accept criteria hold, and no decline criterion is still open: accept.
-    const accepts = plan.accepts.map((step) => value(step))
+    const acceptValues = new Array(accepts.length)
+    for (let i = 0; i < accepts.length; i++) acceptValues[i] = valueOf(accepts[i], values, judgements)
     const all = this.match === 'all'
-    const held = all
-      ? every(plan.accepts.map((step, i) => [step.applies, accepts[i]]))
-      : anyone(plan.accepts.map((step, i) => both(step.applies, accepts[i])))
-    const stillOpen = declines.includes(null)
+    const held = all ? every(accepts, acceptValues) : anyHolds(accepts, acceptValues)
     if (held === true && !stillOpen) {
-      const held_ = plan.accepts.filter((step, i) => step.applies === true && accepts[i] === true)
-      return decision('accept', held_.map((step) => step.id))
+      const holding = accepts.filter((step, i) => step.applies === true && acceptValues[i] === true)
+      return decision('accept', holding.map((step) => step.id))
     }
 
     // Step 4: the accept criteria certainly do not hold: decline, with the fallback; under
     // `all`, naming every applicable accept criterion that is false.
     if (held === false) {
       const unmet = all
-        ? plan.accepts.filter((step, i) => step.applies === true && accepts[i] === false).map((s) => s.id)
+        ? accepts.filter((step, i) => step.applies === true && acceptValues[i] === false).map((s) => s.id)
         : []
       return this._decline(this.fallback, name, platform, unmet)
     }
 
-    // Step 5: review, asking what is still open.
-    const open = plan.declines.map((step, i) => [step, declineValues[i]]).filter((_, i) => declines[i] === null)
+    // Step 5: review, asking what is still open: the open decline criteria, and the accept
+    // criteria that make the accept side open.
+    const open = []
+    declines.forEach((step, i) => {
+      if (both(step.applies, declineValues[i]) === null) open.push([step, declineValues[i]])
+    })
     let askPlatform = false
     if (held === null && all) {
-      plan.accepts.forEach((step, i) => accepts[i] !== true && open.push([step, accepts[i]]))
-      askPlatform = anyone(plan.accepts.map((step) => step.applies)) === null
+      accepts.forEach((step, i) => acceptValues[i] !== true && open.push([step, acceptValues[i]]))
+      askPlatform = anyone(accepts.map((step) => step.applies)) === null
     } else if (held === null) {
-      plan.accepts.forEach((step, i) => both(step.applies, accepts[i]) === null && open.push([step, accepts[i]]))
+      accepts.forEach((step, i) => {
+        if (both(step.applies, acceptValues[i]) === null) open.push([step, acceptValues[i]])
+      })
     }
     askPlatform ||= open.some(([step]) => step.applies === null)
     const missing = new Set()
     const asks = new Set()
     for (const [step, found] of open) {
-      if (found !== null) continue // only where it applies is open
+      if (found !== null) continue // only whether it applies is open
       if (step.rule === undefined) asks.add(step.id)
       else for (const need of step.rule.needs) if (!Object.hasOwn(values, need)) missing.add(need)
     }
@@ -131,12 +134,45 @@ export class Policy {
     return this.questions.review(missing, asks, askPlatform)
   }
 
-  /** A decline, answered with a message unless a reason says `reply: false`. */
+  /** A decline, answered with a message unless a reason says `reply: false`. Without a name,
+   * the message for these reasons on this platform is made once and kept. */
   _decline(reasons, name, platform, unmet = []) {
     if (!this.messages.answered(reasons)) return decision('decline', reasons, unmet, [], false)
-    const message = this.messages.render(reasons, name, platform, unmet)
+    if (name) return decision('decline', reasons, unmet, [], true, this.messages.render(reasons, name, platform, unmet))
+    const key = `${platform}\n${reasons.join(' ')}\n${unmet.join(' ')}`
+    let message = this.declined.get(key)
+    if (message === undefined) {
+      message = this.messages.render(reasons, null, platform, unmet) // may throw MessageTooLong
+      if (this.declined.size >= KEPT) this.declined.clear()
+      this.declined.set(key, message)
+    }
     return decision('decline', reasons, unmet, [], true, message)
   }
+}
+
+/** At most this many unnamed decline messages are kept per policy; then they start over. */
+const KEPT = 4096
+
+/** A criterion's value for a request: its rule's, or a person's judgement (null: open). */
+function valueOf(step, values, judgements) {
+  if (step.rule === undefined) return Object.hasOwn(judgements, step.id) ? judgements[step.id] ?? null : null
+  try {
+    return step.rule.evaluate(values)
+  } catch (error) {
+    if (error instanceof RuleFailure) throw new RuleError(step.id, error.message)
+    throw error
+  }
+}
+
+/** `match: any`: Kleene's or over each accept criterion's `applies and value`. */
+function anyHolds(steps, values) {
+  let found = false
+  for (let i = 0; i < steps.length; i++) {
+    const held = both(steps[i].applies, values[i])
+    if (held === true) return true
+    if (held === null) found = null
+  }
+  return found
 }
 
 /** Step 1: whether a criterion applies on a platform (null: open, the platform not known). */
@@ -193,13 +229,13 @@ function anyone(values) {
   return found
 }
 
-/** `match: all` over [applies, value] pairs: each applicable criterion is true, and at least
- * one applies. A criterion whose applying is open counts as true where its value is true. */
-function every(pairs) {
+/** `match: all`: each applicable criterion is true, and at least one applies. A criterion
+ * whose applying is open counts as true where its value is true. */
+function every(steps, values) {
   let each = true
-  for (const [applies_, value] of pairs) {
-    if (applies_ === true && value === false) return false
-    if (value !== true) each = null
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i].applies === true && values[i] === false) return false
+    if (values[i] !== true) each = null
   }
-  return both(each, anyone(pairs.map(([applies_]) => applies_)))
+  return both(each, anyone(steps.map((step) => step.applies)))
 }

@@ -51,8 +51,8 @@ export class RequestReader {
     if (!isObject(request)) {
       throw new RequestError('', `a request is a JSON object, got ${show(request, bigints)}`)
     }
-    for (const key of Object.keys(request)) {
-      if (!REQUEST_KEYS.has(key)) {
+    for (const key in request) {
+      if (!REQUEST_KEYS.has(key) && Object.hasOwn(request, key)) {
         const path = keyPath('', key)
         throw new RequestError(path, `${path}: unknown key; a request has platform, facts and judgements`)
       }
@@ -70,9 +70,10 @@ export class RequestReader {
     if (!isObject(facts)) {
       throw new RequestError('facts', `facts: expected an object of fact values, got ${show(facts, bigints)}`)
     }
-    const values = {}
-    for (const [name, value] of Object.entries(facts)) {
-      if (value === undefined) continue // JavaScript's way of leaving a key out
+    const values = Object.create(null) // no inherited names: a fact may be called `constructor`
+    for (const name in facts) {
+      const value = facts[name]
+      if (value === undefined || !Object.hasOwn(facts, name)) continue // left out
       const fact = this.facts.get(name)
       if (fact === undefined) {
         const path = keyPath('facts', name)
@@ -86,8 +87,9 @@ export class RequestReader {
     if (!isObject(judgements)) {
       throw new RequestError('judgements', `judgements: expected an object of bools, got ${show(judgements, bigints)}`)
     }
-    for (const [id, value] of Object.entries(judgements)) {
-      if (value === undefined) continue
+    for (const id in judgements) {
+      const value = judgements[id]
+      if (value === undefined || !Object.hasOwn(judgements, id)) continue
       const path = keyPath('judgements', id)
       if (!this.judgeableSet.has(id)) throw new RequestError(path, `${path}: ${this._notJudgeable(id)}`)
       if (value !== true && value !== false) {
@@ -111,7 +113,6 @@ export class RequestReader {
 
 /** A request's value of a fact as the rules take it: an int as BigInt, a double as Number. */
 function factValue(name, fact, given, bigints) {
-  const path = keyPath('facts', name)
   let value = given
   let fits
   switch (fact.type) {
@@ -120,10 +121,10 @@ function factValue(name, fact, given, bigints) {
       break
     case 'string':
       fits = typeof value === 'string' && value.isWellFormed()
-      if (fits && length(value) > FACT_TEXT) {
-        throw new RequestError(
-          path,
-          `${path}: has ${thousands(length(value))} characters; at most ${thousands(FACT_TEXT)} (limit: fact text)`
+      if (fits && value.length > FACT_TEXT && length(value) > FACT_TEXT) {
+        throw refused(
+          name,
+          `has ${thousands(length(value))} characters; at most ${thousands(FACT_TEXT)} (limit: fact text)`
         )
       }
       break
@@ -131,7 +132,7 @@ function factValue(name, fact, given, bigints) {
       if (typeof value === 'number' && !bigints && Number.isInteger(value)) value = BigInt(value)
       fits = typeof value === 'bigint'
       if (fits && (value < INT_MIN || value > INT_MAX)) {
-        throw new RequestError(path, `${path}: expected an int from -2^63 to 2^63-1`)
+        throw refused(name, `expected an int from -2^63 to 2^63-1`)
       }
       break
     default: // double: any number, an integer taken as that double
@@ -139,12 +140,18 @@ function factValue(name, fact, given, bigints) {
       fits = typeof value === 'number' && Number.isFinite(value)
       if (!fits) value = given
   }
-  if (!fits) throw new RequestError(path, `${path}: expected ${EXPECTED[fact.type]}, got ${show(value, bigints)}`)
+  if (!fits) throw refused(name, `expected ${EXPECTED[fact.type]}, got ${show(value, bigints)}`)
   if (fact.values !== null && !fact.values.includes(value)) {
     const known = fact.shown.map((each) => show(each, false)).join(', ')
-    throw new RequestError(path, `${path}: expected one of ${known}, got ${show(given, bigints)}`)
+    throw refused(name, `expected one of ${known}, got ${show(given, bigints)}`)
   }
   return value
+}
+
+/** A fact's value refused: the error names the fact's key. */
+function refused(name, why) {
+  const path = keyPath('facts', name)
+  return new RequestError(path, `${path}: ${why}`)
 }
 
 /** An allowed value of a fact as a request's checked value compares with it. */
