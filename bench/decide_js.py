@@ -59,9 +59,8 @@ def main() -> None:
         )
     if done.returncode != 0:
         sys.exit(done.stderr)
-    print(
-        f"JavaScript (js/, Node {node_version()}): {done.stdout.splitlines()[-1].removeprefix('median: ')}"
-    )
+    median = done.stdout.splitlines()[-1].removeprefix("median: ")
+    print(f"JavaScript (js/, Node {node_version()}): {median}")
     for request in requests:  # what decide keeps is worked out before the runs
         bench.decide(policy, request)
     rates = [bench.measure(policy, requests)[1] for _ in range(args.runs)]
