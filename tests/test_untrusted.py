@@ -155,6 +155,11 @@ RULES = [
         "the rule nests deeper than CEL reads; at most 32 levels (limit: rule depth)",
     ),
     (
+        "checker depth",
+        "met == (" * 33 + "met" + ")" * 33,
+        "the rule nests deeper than CEL reads; at most 32 levels (limit: rule depth)",
+    ),
+    (
         "literal size",
         "mutual_contacts in [" + ",".join(str(i) for i in range(51)) + "]",
         "a list or map in the rule has 51 entries; at most 50 (limit: literal size)",

@@ -34,8 +34,8 @@ Values = Mapping[str, Any]
 _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
 _EXPECTING = re.compile(r" expecting \{[^}]*,[^}]*,[^}]*\}")
 _UNDECLARED = re.compile(r"undeclared reference to '([^']*)'")
-_TOO_DEEP: Final = "Exceeded max recursion depth"
-"""What CEL's parser says of an expression nested deeper than it goes."""
+_TOO_DEEP: Final = ("Exceeded max recursion depth", "Expression recursion limit exceeded")
+"""What CEL says, in its parser and in its checker, of a rule nested deeper than it reads."""
 _MISSING = re.compile(r'No value with name "([^"]+)" found in Activation')
 
 
@@ -69,7 +69,7 @@ def _cached_environment(facts: tuple[tuple[str, str], ...], without: str | None)
 
 def _first_problem(error: RuntimeError, facts: Mapping[str, str]) -> RuleProblem:
     text = str(error)
-    if _TOO_DEEP in text:
+    if any(deep in text for deep in _TOO_DEEP):
         return RuleProblem(1, 1, limits.too_deep())
     found = _CEL_ERROR.search(text)
     if found is None:
