@@ -29,4 +29,6 @@ for (let run = 0; run < runs; run++) {
   console.log(`run ${run + 1}: ${Math.round(rates.at(-1)).toLocaleString('en')} decisions/s`)
 }
 rates.sort((a, b) => a - b)
-console.log(`median: ${Math.round(rates[Math.floor(rates.length / 2)]).toLocaleString('en')} decisions/s`)
+console.log(
+  `median: ${Math.round(rates[Math.floor(rates.length / 2)]).toLocaleString('en')} decisions/s`
+)

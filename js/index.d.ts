@@ -78,7 +78,11 @@ export declare function compile(policy: PolicyData | Policy): Policy
  * Decide a request by a policy: the policy is compiled on first use and kept for that object
  * (do not change it afterwards). Throws PolicyError, RequestError, RuleError or MessageTooLong.
  */
-export declare function decide(policy: PolicyData | Policy, request: unknown, options?: DecideOptions): Decision
+export declare function decide(
+  policy: PolicyData | Policy,
+  request: unknown,
+  options?: DecideOptions
+): Decision
 
 /** Every problem of a policy: its schema and the published limits. */
 export declare function checkPolicy(policy: unknown): Problem[]

@@ -5,7 +5,8 @@
 export const NAME = 64
 
 /** What Python's str.split() splits at and str.strip() takes away (str.isspace). */
-const SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const SPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const SPACES = new RegExp(`[${SPACE}]+`, 'u')
 const TRAILING = new RegExp(`[${SPACE}]+$`, 'u')
 

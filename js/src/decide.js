@@ -48,8 +48,6 @@ export class Policy {
     this.requests = new RequestReader(data, readsPlatform)
     this.messages = new DeclineMessages(data)
     this.questions = new Questions(data)
-    /** Unnamed decline messages by platform, reasons and unmet criteria, as they are met. */
-    this.declined = new Map()
     this.fallback = data.decline.criteria.filter((c) => c.otherwise).map((c) => c.id)
     const platforms = (data.platforms ?? []).map((platform) => platform.id)
     /** The criteria that may apply, by platform id, and for a request without one (null). */
@@ -57,11 +55,17 @@ export class Policy {
     for (const platform of [null, ...platforms]) {
       const steps = (criteria) =>
         criteria
-          .map((c) => ({id: c.id, applies: applies(c, platform, platforms), rule: this.rules.get(c.id)}))
+          .map((c) => ({
+            id: c.id,
+            applies: applies(c, platform, platforms),
+            rule: this.rules.get(c.id)
+          }))
           .filter((step) => step.applies !== false)
       this.plans.set(platform, {
         declines: steps(data.decline.criteria.filter((c) => !c.otherwise)),
-        accepts: steps(data.accept.criteria)
+        accepts: steps(data.accept.criteria),
+        /** Unnamed decline messages by reasons and unmet criteria, as they are met. */
+        declined: new Map()
       })
     }
   }
@@ -90,19 +94,25 @@ export class Policy {
 
     // Step 3: the accept criteria hold, and no decline criterion is still open: accept.
     const acceptValues = new Array(accepts.length)
-    for (let i = 0; i < accepts.length; i++) acceptValues[i] = valueOf(accepts[i], values, judgements)
+    for (let i = 0; i < accepts.length; i++)
+      acceptValues[i] = valueOf(accepts[i], values, judgements)
     const all = this.match === 'all'
     const held = all ? every(accepts, acceptValues) : anyHolds(accepts, acceptValues)
     if (held === true && !stillOpen) {
       const holding = accepts.filter((step, i) => step.applies === true && acceptValues[i] === true)
-      return decision('accept', holding.map((step) => step.id))
+      return decision(
+        'accept',
+        holding.map((step) => step.id)
+      )
     }
 
     // Step 4: the accept criteria certainly do not hold: decline, with the fallback; under
     // `all`, naming every applicable accept criterion that is false.
     if (held === false) {
       const unmet = all
-        ? accepts.filter((step, i) => step.applies === true && acceptValues[i] === false).map((s) => s.id)
+        ? accepts
+            .filter((step, i) => step.applies === true && acceptValues[i] === false)
+            .map((s) => s.id)
         : []
       return this._decline(this.fallback, name, platform, unmet)
     }
@@ -138,24 +148,34 @@ export class Policy {
    * the message for these reasons on this platform is made once and kept. */
   _decline(reasons, name, platform, unmet = []) {
     if (!this.messages.answered(reasons)) return decision('decline', reasons, unmet, [], false)
-    if (name) return decision('decline', reasons, unmet, [], true, this.messages.render(reasons, name, platform, unmet))
-    const key = `${platform}\n${reasons.join(' ')}\n${unmet.join(' ')}`
-    let message = this.declined.get(key)
+    if (name)
+      return decision(
+        'decline',
+        reasons,
+        unmet,
+        [],
+        true,
+        this.messages.render(reasons, name, platform, unmet)
+      )
+    const kept = this.plans.get(platform).declined
+    const key = `${reasons.join(' ')}\n${unmet.join(' ')}` // ids hold no space
+    let message = kept.get(key)
     if (message === undefined) {
       message = this.messages.render(reasons, null, platform, unmet) // may throw MessageTooLong
-      if (this.declined.size >= KEPT) this.declined.clear()
-      this.declined.set(key, message)
+      if (kept.size >= KEPT) kept.clear()
+      kept.set(key, message)
     }
     return decision('decline', reasons, unmet, [], true, message)
   }
 }
 
-/** At most this many unnamed decline messages are kept per policy; then they start over. */
+/** At most this many unnamed decline messages are kept per platform; then they start over. */
 const KEPT = 4096
 
 /** A criterion's value for a request: its rule's, or a person's judgement (null: open). */
 function valueOf(step, values, judgements) {
-  if (step.rule === undefined) return Object.hasOwn(judgements, step.id) ? judgements[step.id] ?? null : null
+  if (step.rule === undefined)
+    return Object.hasOwn(judgements, step.id) ? (judgements[step.id] ?? null) : null
   try {
     return step.rule.evaluate(values)
   } catch (error) {

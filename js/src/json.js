@@ -56,12 +56,17 @@ class Reader {
         return this.word('null', null)
       default:
         if (char === '-' || (char >= '0' && char <= '9')) return this.number()
-        return this.fail(char === undefined ? 'the text ends where a value should be' : `unexpected ${JSON.stringify(char)}`)
+        return this.fail(
+          char === undefined
+            ? 'the text ends where a value should be'
+            : `unexpected ${JSON.stringify(char)}`
+        )
     }
   }
 
   word(word, value) {
-    if (!this.text.startsWith(word, this.at)) this.fail(`unexpected ${JSON.stringify(this.text[this.at])}`)
+    if (!this.text.startsWith(word, this.at))
+      this.fail(`unexpected ${JSON.stringify(this.text[this.at])}`)
     this.at += word.length
     return value
   }
@@ -141,7 +146,13 @@ class Reader {
       this.space()
       if (this.text[this.at++] !== ':') this.fail('expected : after a key')
       const value = this.value(depth)
-      if (key === '__proto__') Object.defineProperty(object, key, {value, enumerable: true, writable: true, configurable: true})
+      if (key === '__proto__')
+        Object.defineProperty(object, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
       else object[key] = value
       this.space()
       const char = this.text[this.at++]

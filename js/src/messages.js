@@ -70,7 +70,8 @@ export class Template {
   fill(values) {
     const pieces = this.forms.get(key(values.name, values.reasons, values.alternatives))
     let text = ''
-    for (const piece of pieces) text += typeof piece === 'string' ? piece : values[piece.placeholder]
+    for (const piece of pieces)
+      text += typeof piece === 'string' ? piece : values[piece.placeholder]
     return text
   }
 }
@@ -99,7 +100,10 @@ function form(source, given) {
     }
     pieces[index] = ''
     const following = pieces[index + 1]
-    if (' \t\n'.includes(following.slice(0, 1) || 'x') || (index + 2 === pieces.length && !following)) {
+    if (
+      ' \t\n'.includes(following.slice(0, 1) || 'x') ||
+      (index + 2 === pieces.length && !following)
+    ) {
       pieces[index - 1] = pieces[index - 1].replace(/[ \t]+$/, '') // no double space where it was
     }
   }
@@ -195,7 +199,8 @@ export class DeclineMessages {
       if (level === 1) values.alternatives = ''
       values.reasons = listed(texts)
       message = template.fill(values)
-      if (length(message) <= limit[1]) return name ? named(template, values, name, limit[1]) : message
+      if (length(message) <= limit[1])
+        return name ? named(template, values, name, limit[1]) : message
     }
     const own = template !== this.templates.get(null)
     const written = own ? `the messages.decline of ${limit[0]}` : 'messages.decline'
@@ -217,7 +222,9 @@ function named(template, values, name, limit) {
 function known(table, id, what, side) {
   const found = table.get(id)
   if (found === undefined) {
-    throw new RangeError(`unknown ${what} '${id}'; ${side} criteria: ${[...table.keys()].join(', ')}`)
+    throw new RangeError(
+      `unknown ${what} '${id}'; ${side} criteria: ${[...table.keys()].join(', ')}`
+    )
   }
   return found
 }

@@ -31,7 +31,8 @@ export class RequestReader {
     /** Each declared fact's type and allowed values (ints as BigInt). */
     this.facts = new Map()
     for (const fact of policy.facts ?? []) {
-      const values = fact.values == null ? null : fact.values.map((value) => allowed(fact.type, value))
+      const values =
+        fact.values == null ? null : fact.values.map((value) => allowed(fact.type, value))
       this.facts.set(fact.name, {type: fact.type, values, shown: fact.values})
     }
     const everything = [...policy.accept.criteria, ...policy.decline.criteria]
@@ -54,7 +55,10 @@ export class RequestReader {
     for (const key in request) {
       if (!REQUEST_KEYS.has(key) && Object.hasOwn(request, key)) {
         const path = keyPath('', key)
-        throw new RequestError(path, `${path}: unknown key; a request has platform, facts and judgements`)
+        throw new RequestError(
+          path,
+          `${path}: unknown key; a request has platform, facts and judgements`
+        )
       }
     }
     const platform = request.platform ?? null
@@ -64,11 +68,17 @@ export class RequestReader {
         throw new RequestError('platform', `platform: the charta declares no platforms, got ${got}`)
       }
       const known = this.platforms.join(', ')
-      throw new RequestError('platform', `platform: expected one of ${known}, got ${show(platform, bigints)}`)
+      throw new RequestError(
+        'platform',
+        `platform: expected one of ${known}, got ${show(platform, bigints)}`
+      )
     }
     const facts = request.facts === undefined ? {} : request.facts
     if (!isObject(facts)) {
-      throw new RequestError('facts', `facts: expected an object of fact values, got ${show(facts, bigints)}`)
+      throw new RequestError(
+        'facts',
+        `facts: expected an object of fact values, got ${show(facts, bigints)}`
+      )
     }
     const values = Object.create(null) // no inherited names: a fact may be called `constructor`
     for (const name in facts) {
@@ -85,13 +95,17 @@ export class RequestReader {
     if (platform !== null && this.readsPlatform) values[PLATFORM] = platform
     const judgements = request.judgements === undefined ? {} : request.judgements
     if (!isObject(judgements)) {
-      throw new RequestError('judgements', `judgements: expected an object of bools, got ${show(judgements, bigints)}`)
+      throw new RequestError(
+        'judgements',
+        `judgements: expected an object of bools, got ${show(judgements, bigints)}`
+      )
     }
     for (const id in judgements) {
       const value = judgements[id]
       if (value === undefined || !Object.hasOwn(judgements, id)) continue
       const path = keyPath('judgements', id)
-      if (!this.judgeableSet.has(id)) throw new RequestError(path, `${path}: ${this._notJudgeable(id)}`)
+      if (!this.judgeableSet.has(id))
+        throw new RequestError(path, `${path}: ${this._notJudgeable(id)}`)
       if (value !== true && value !== false) {
         throw new RequestError(path, `${path}: expected a bool, got ${show(value, bigints)}`)
       }
@@ -156,7 +170,8 @@ function refused(name, why) {
 
 /** An allowed value of a fact as a request's checked value compares with it. */
 function allowed(type, value) {
-  if (type === 'int' && (typeof value === 'number' || typeof value === 'bigint')) return BigInt(value)
+  if (type === 'int' && (typeof value === 'number' || typeof value === 'bigint'))
+    return BigInt(value)
   if (type === 'double' && typeof value === 'bigint') return Number(value)
   return value
 }
@@ -198,8 +213,11 @@ function json(value, bigints, budget) {
     case 'bigint':
       return String(value)
     case 'number':
-      if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
-      return bigints && Number.isInteger(value) && !String(value).includes('e') ? `${value}.0` : String(value)
+      if (!Number.isFinite(value))
+        return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
+      return bigints && Number.isInteger(value) && !String(value).includes('e')
+        ? `${value}.0`
+        : String(value)
     case 'string':
       return JSON.stringify(value)
     case 'object': {
@@ -208,7 +226,9 @@ function json(value, bigints, budget) {
       let size = 2
       for (const [key, each] of Object.entries(value)) {
         if (size > budget) break
-        const part = array ? json(each, bigints, budget - size) : `${JSON.stringify(key)}: ${json(each, bigints, budget - size)}`
+        const part = array
+          ? json(each, bigints, budget - size)
+          : `${JSON.stringify(key)}: ${json(each, bigints, budget - size)}`
         parts.push(part)
         size += part.length + 2
       }

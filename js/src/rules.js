@@ -56,7 +56,8 @@ export class Rule {
     const program = env.parse(expression)
     const checked = program.check()
     if (!checked.valid) throw new RuleFailure(summary(checked.error))
-    if (checked.type !== 'bool') throw new RuleFailure(`the rule gives ${checked.type}, expected a bool`)
+    if (checked.type !== 'bool')
+      throw new RuleFailure(`the rule gives ${checked.type}, expected a bool`)
     adjust(program.ast)
     this.program = program
     const read = freeVariables(program.ast)
@@ -101,7 +102,10 @@ export class Rule {
       Error.stackTraceLimit = stack
     }
     if (result === true || result === false) return {value: result}
-    return {value: undefined, failure: new RuleFailure(`the rule gave ${typeof result}, not a bool`)}
+    return {
+      value: undefined,
+      failure: new RuleFailure(`the rule gave ${typeof result}, not a bool`)
+    }
   }
 }
 
@@ -214,7 +218,8 @@ function adjust(node) {
       }
       break
     case 'list':
-      if (!expanded && node.args.some((element) => element.op !== 'value')) node.evaluate = listInOrder
+      if (!expanded && node.args.some((element) => element.op !== 'value'))
+        node.evaluate = listInOrder
       break
     case '/':
     case '%':
@@ -364,12 +369,16 @@ export function compareCodePoints(a, b) {
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i)
     const y = b.charCodeAt(i)
-    if (x === y) continue
-    // A surrogate (a code point beyond U+FFFF) sorts after U+E000..U+FFFF.
-    const high = (unit) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit)
-    return high(x) - high(y)
+    if (x !== y) return codePointRank(x) - codePointRank(y)
   }
   return a.length - b.length
+}
+
+/** A UTF-16 code unit's place in code point order: a surrogate (half of a code point beyond
+ * U+FFFF) sorts after U+E000..U+FFFF. */
+function codePointRank(unit) {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000
+  return unit >= 0xe000 ? unit - 0x800 : unit
 }
 
 function matchesMethod(original) {

@@ -6,7 +6,9 @@
 const violations = []
 let arrived = () => {}
 document.addEventListener('securitypolicyviolation', (event) => {
-  violations.push(`${event.violatedDirective}: ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`)
+  violations.push(
+    `${event.violatedDirective}: ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`
+  )
   arrived()
 })
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -36,7 +38,8 @@ try {
   const {runSuite} = await import('/test/suite.mjs')
   const names = await (await fetch('/conformance/files.json')).json()
   const files = []
-  for (const name of names) files.push({name, text: await (await fetch(`/conformance/${name}`)).text()})
+  for (const name of names)
+    files.push({name, text: await (await fetch(`/conformance/${name}`)).text()})
   const {cases, groups, differences} = runSuite(files, kc)
   await pause(200) // a violation is reported as an event, after the code that caused it
   state.textContent = `${cases} cases, ${differences.length} differences`

@@ -28,12 +28,15 @@ for (const part of ['decide', 'refuse']) {
   if (only !== undefined && only !== part) continue
   let names
   try {
-    names = readdirSync(join(folder, part)).filter((name) => name.endsWith('.json')).sort()
+    names = readdirSync(join(folder, part))
+      .filter((name) => name.endsWith('.json'))
+      .sort()
   } catch (error) {
     console.error(`conformance: cannot read ${join(folder, part)}: ${error.message}`)
     process.exit(2)
   }
-  for (const name of names) files.push({name: `${part}/${name}`, text: readFileSync(join(folder, part, name), 'utf8')})
+  for (const name of names)
+    files.push({name: `${part}/${name}`, text: readFileSync(join(folder, part, name), 'utf8')})
 }
 if (files.length === 0) {
   console.error(`conformance: no suite files in ${folder}`)
@@ -42,6 +45,8 @@ if (files.length === 0) {
 
 const {cases, groups, differences} = runSuite(files, kc)
 for (const difference of differences) console.log(difference)
-console.log(`${cases} cases in ${groups} groups of ${files.length} files: ${differences.length} differences`)
+console.log(
+  `${cases} cases in ${groups} groups of ${files.length} files: ${differences.length} differences`
+)
 if (json) console.log(JSON.stringify({cases, groups, differences: differences.length}))
 process.exit(differences.length > 0 ? 1 : 0)

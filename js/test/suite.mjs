@@ -67,7 +67,9 @@ function refuseGroup(kc, group, where, differences) {
   const missing = group.problems.filter((problem) => !named.has(problem.path))
   if (missing.length > 0) {
     const paths = missing.map((problem) => JSON.stringify(problem.path)).join(', ')
-    differences.push(`${where}: the problems do not name ${paths} (named: ${[...named].join(', ') || 'none'})`)
+    differences.push(
+      `${where}: the problems do not name ${paths} (named: ${[...named].join(', ') || 'none'})`
+    )
   }
 }
 
