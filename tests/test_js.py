@@ -111,6 +111,21 @@ def test_the_package_passes_the_conformance_suite_in_node(part: str) -> None:
     assert counts == {"cases": expected, "groups": counts["groups"], "differences": 0}
 
 
+def test_the_package_api_in_node() -> None:
+    """What only JavaScript has (its numbers, undefined, object keys, the compiled policy kept
+    for its object, the errors' fields): js/test/api.test.mjs, with Node's test runner."""
+    done = subprocess.run(
+        [node(), "--test", "js/test/api.test.mjs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr
+    assert re.search(r"^# fail 0$", done.stdout, re.M), done.stdout[-2000:]
+
+
 def python_outcome(policy: Policy, request: Any, name: str | None) -> dict[str, Any]:
     """What the Python package gives, in the form the Node driver writes it."""
     try:

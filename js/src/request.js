@@ -53,7 +53,7 @@ export class RequestReader {
       throw new RequestError('', `a request is a JSON object, got ${show(request, bigints)}`)
     }
     for (const key in request) {
-      if (!REQUEST_KEYS.has(key) && Object.hasOwn(request, key)) {
+      if (!REQUEST_KEYS.has(key) && Object.hasOwn(request, key) && request[key] !== undefined) {
         const path = keyPath('', key)
         throw new RequestError(
           path,
