@@ -53,7 +53,12 @@ export class Rule {
   constructor(env, expression, declared) {
     selfTest()
     this.expression = expression
-    const program = env.parse(expression)
+    let program
+    try {
+      program = env.parse(expression)
+    } catch (error) {
+      throw new RuleFailure(summary(error)) // does not parse
+    }
     const checked = program.check()
     if (!checked.valid) throw new RuleFailure(summary(checked.error))
     if (checked.type !== 'bool')
@@ -78,15 +83,14 @@ export class Rule {
   evaluate(values) {
     let given = false
     for (const name of this.needs) if (Object.hasOwn(values, name)) given = true
-    if (!given) {
-      // Reads nothing of the request: the same value (or failure) for every such request.
-      this._alone ??= this._value(Object.create(null))
-      return this._alone.value ?? rethrow(this._alone.failure)
-    }
-    const found = this._value(values)
-    return found.value ?? rethrow(found.failure)
+    // A rule that reads nothing of the request has the same value (or failure) for every such
+    // request: it is evaluated once.
+    const found = given ? this._value(values) : (this._alone ??= this._value(Object.create(null)))
+    if (found.failure !== undefined) throw found.failure
+    return found.value
   }
 
+  /** The rule's value for these values: {value} (true, false, or null: open) or {failure}. */
   _value(values) {
     let result
     // A missing fact is an exception in the runtime: without a stack it costs a tenth.
@@ -97,21 +101,13 @@ export class Rule {
     } catch (error) {
       const name = error?.code === 'unknown_variable' ? error.node?.args : undefined
       if (this.needs.includes(name) && !Object.hasOwn(values, name)) return {value: null}
-      return {value: undefined, failure: new RuleFailure(summary(error))}
+      return {failure: new RuleFailure(summary(error))}
     } finally {
       Error.stackTraceLimit = stack
     }
     if (result === true || result === false) return {value: result}
-    return {
-      value: undefined,
-      failure: new RuleFailure(`the rule gave ${typeof result}, not a bool`)
-    }
+    return {failure: new RuleFailure(`the rule gave ${typeof result}, not a bool`)}
   }
-}
-
-function rethrow(failure) {
-  if (failure === undefined) return null // open
-  throw failure
 }
 
 function summary(error) {
