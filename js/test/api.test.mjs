@@ -18,6 +18,7 @@ import {
   decide,
   parseJSON
 } from '../src/index.js'
+import {DeclineMessages} from '../src/messages.js'
 
 const URL = 'https://erika.example/k/'
 const criterion = (side, id, when, more = {}) => ({
@@ -40,7 +41,7 @@ function policy({accept, decline, limit} = {}) {
     updated: '2026-11-21',
     review_by: null,
     based_on: null,
-    revision: 'sha256:0',
+    revision: `sha256:${'0'.repeat(64)}`,
     intro: null,
     platforms: [
       {id: 'xing', name: 'XING', use: 'business', ...(limit ? {message_limit: limit} : {})}
@@ -152,9 +153,11 @@ test('a rule that fails names its criterion; a missing fact leaves it open', () 
 })
 
 test('a message that cannot fit says so', () => {
-  const p = policy({limit: 10})
+  // A policy whose reasons do not fit a platform is refused when it is checked; the messages
+  // themselves say why.
+  const messages = new DeclineMessages(policy({limit: 10}))
   assert.throws(
-    () => decide(p, {platform: 'xing', facts: {ratio: 0.1}}),
+    () => messages.render(['far'], null, 'xing'),
     (error) => error instanceof MessageTooLong && error.limit === 10 && error.platform === 'XING'
   )
 })
