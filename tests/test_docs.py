@@ -56,6 +56,7 @@ def test_every_key_of_the_example_is_in_the_reference() -> None:
 def test_every_link_of_the_docs_finds_its_file() -> None:
     pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
     pages += sorted((ROOT / "themes").glob("*/README.md"))
+    pages += sorted((ROOT / "examples").glob("*/README.md"))
     for page in pages:
         for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text("utf-8")):
             if "://" in target or target.startswith("mailto:"):

@@ -147,3 +147,224 @@ def test_every_theme_found_builds_the_example(project: Path) -> None:
     for name in available(ROOT):
         site = render_site(ROOT / "charta.yaml", name)
         assert "index.html" in site.files and "embed.html" in site.files, name
+
+
+# The theme: key, --theme and installed themes
+
+
+def choose(project: Path, value: str) -> None:
+    """Write `theme: <value>` into the project's charta (at line 11, before `updated`)."""
+    config = project / "charta.yaml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("\nupdated:", f"\ntheme: {value}\nupdated:", 1), "utf-8")
+
+
+def install(site: Path, distribution: str, themes: dict[str, dict[str, str]]) -> None:
+    """Install a distribution into `site` (a folder on sys.path) as pip would lay it out: one
+    package per theme, each with its files by path, named in the entry point group."""
+    info = site / f"{distribution.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: 1.0\n")
+    points = "".join(f"{name} = {name}_theme\n" for name in themes)
+    (info / "entry_points.txt").write_text(f"[kontaktcharta.themes]\n{points}")
+    for name, files in themes.items():
+        for path, content in {"__init__.py": "", **files}.items():
+            (site / f"{name}_theme" / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / f"{name}_theme" / path).write_text(content, "utf-8")
+
+
+@pytest.fixture
+def site(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder on sys.path, outside the project, where `install` puts distributions."""
+    folder = tmp_path_factory.mktemp("site-packages")
+    monkeypatch.syspath_prepend(str(folder))
+    return folder
+
+
+NAVY = {"theme.yaml": "extends: cards\n", "style.css": "body{color:navy}"}
+
+
+def test_the_theme_key_names_a_built_in_theme(project: Path) -> None:
+    choose(project, "cards")
+    assert render_site(project / "charta.yaml").files == render_site(EXAMPLE, "cards").files
+
+
+def test_the_theme_key_takes_a_folder_from_the_charta_s_folder(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "looks" / "navy").mkdir(parents=True)
+    for name, content in NAVY.items():
+        (project / "looks" / "navy" / name).write_text(content, "utf-8")
+    choose(project, "./looks/navy")
+    monkeypatch.chdir(tmp_path.parent)  # not the charta's folder
+    site = render_site(project / "charta.yaml")
+    assert site.theme.folders[0] == project / "looks" / "navy"
+    assert "<style>body{color:navy}</style>" in site.files["index.html"].decode()
+
+
+def test_the_theme_option_overrides_the_key(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kontaktcharta.cli import main
+
+    choose(project, "nosuch")  # not even looked up
+    monkeypatch.chdir(project)
+    assert main(["build", "--quiet", "--theme", "cards"]) == 0
+    assert 'ul class="cards"' in (project / "output" / "index.html").read_text("utf-8")
+    theme(project, "navy", NAVY)
+    assert main(["build", "--quiet", "--theme", "./themes/navy"]) == 0, "a folder from here"
+    assert "body{color:navy}" in (project / "output" / "index.html").read_text("utf-8")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_an_unknown_theme_is_shown_at_the_key_and_the_output_is_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kontaktcharta.cli import main
+
+    monkeypatch.chdir(project)
+    assert main(["build", "--quiet"]) == 0
+    before = {p: p.read_bytes() for p in (project / "output").rglob("*") if p.is_file()}
+    theme(project, "mine", {"theme.yaml": "extends: cards\n"})
+    choose(project, "fancy")
+    assert main(["build", "--quiet"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "charta.yaml:11:8: theme: unknown theme 'fancy'; available themes: cards, default, mine\n"
+        "    theme: fancy\n"
+        "           ^\n",
+    )
+    assert {p: p.read_bytes() for p in (project / "output").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("./missing", "no theme folder './missing' ({project}/missing is not a folder)"),
+        (
+            "./site_src/pages",
+            "'./site_src/pages' is not a theme folder: {project}/site_src/pages has "
+            "neither templates/ nor theme.yaml",
+        ),
+        (
+            "looks",
+            "unknown theme 'looks'; available themes: cards, default "
+            "(a folder is written with a slash: ./looks)",
+        ),
+    ],
+)
+def test_a_theme_folder_that_is_none_is_shown_at_the_key(
+    project: Path, value: str, message: str
+) -> None:
+    (project / "looks").mkdir()
+    (project / "looks" / "theme.yaml").write_text("extends: cards\n", "utf-8")
+    choose(project, value)
+    with pytest.raises(ChartaError) as raised:
+        render_site(project / "charta.yaml", label="charta.yaml")
+    [problem] = raised.value.problems
+    assert (problem.line, problem.path) == (11, "theme")
+    assert problem.message == message.format(project=project)
+
+
+def test_the_policy_does_not_carry_the_theme(project: Path) -> None:
+    choose(project, "cards")
+    chosen = render_site(project / "charta.yaml").files
+    plain = render_site(EXAMPLE, "cards").files
+    assert chosen["charta.json"] == plain["charta.json"]
+    assert "theme" not in chosen["charta.json"].decode()
+
+
+def test_an_installed_theme_is_found_by_name_and_extends_another(project: Path, site: Path) -> None:
+    install(site, "kontaktcharta-navy", {"navy": NAVY})
+    install(site, "kontaktcharta-teal", {"teal": {"theme.yaml": "extends: navy\n"}})
+    assert {"navy", "teal"} <= set(available(project))
+    choose(project, "teal")
+    built = render_site(project / "charta.yaml")
+    assert [folder.name for folder in built.theme.folders] == [
+        "teal_theme",
+        "navy_theme",
+        "cards",
+        "default",
+    ]
+    assert "<style>body{color:navy}</style>" in built.files["index.html"].decode()
+    assert built.warnings == render_site(EXAMPLE).warnings, "nothing to say about it"
+
+
+def test_a_project_theme_of_an_installed_one_s_name_builds_on_it(project: Path, site: Path) -> None:
+    install(site, "kontaktcharta-navy", {"navy": NAVY})
+    theme(project, "navy", {"theme.yaml": "extends: navy\n", "style.css": "body{color:teal}"})
+    found = find_theme("navy", project)
+    assert found.folders[:2] == (project / "themes" / "navy", site.resolve() / "navy_theme")
+
+
+def test_an_installed_theme_cannot_replace_a_built_in_one(project: Path, site: Path) -> None:
+    install(site, "kontaktcharta-fake", {"cards": NAVY, "navy": NAVY})
+    assert find_theme("cards", project).folders == find_theme("cards", ROOT).folders
+    chosen = find_theme("navy", project)  # the installed themes are read for this one
+    assert chosen.warnings == (
+        "the installed theme 'cards' of kontaktcharta-fake is not used: cards is a built-in "
+        "theme, which an installed one cannot replace",
+    )
+    assert available(project).count("cards") == 1
+
+
+def test_a_theme_two_distributions_install_is_refused(project: Path, site: Path) -> None:
+    install(site, "kontaktcharta-navy", {"navy": NAVY})
+    (site / "other-1.0.dist-info").mkdir()
+    (site / "other-1.0.dist-info" / "METADATA").write_text("Name: other\nVersion: 1.0\n")
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text(
+        "[kontaktcharta.themes]\nnavy = navy_theme\n"
+    )
+    with pytest.raises(ChartaError) as raised:
+        find_theme("navy", project)
+    assert raised.value.format() == (
+        "theme 'navy': is installed twice, by kontaktcharta-navy and other; uninstall one of them"
+    )
+
+
+@pytest.mark.parametrize(
+    ("package", "message"),
+    [
+        ("gone_theme", "is not installed; a theme is the folder of a package"),
+        ("navy_theme:folder", "expected the name of a package, such as navy_theme"),
+    ],
+)
+def test_an_entry_point_that_names_no_package_is_refused(
+    project: Path, site: Path, package: str, message: str
+) -> None:
+    install(site, "kontaktcharta-navy", {"navy": NAVY})
+    points = site / "kontaktcharta_navy-1.0.dist-info" / "entry_points.txt"
+    points.write_text(f"[kontaktcharta.themes]\nnavy = {package}\n")
+    with pytest.raises(ChartaError) as raised:
+        find_theme("navy", project)
+    assert raised.value.format() == (
+        f"kontaktcharta-navy: entry point navy = {package!r} in kontaktcharta.themes: {message}"
+    )
+
+
+def test_an_installed_theme_is_checked_as_a_project_s_is(project: Path, site: Path) -> None:
+    hiding = {"theme.yaml": "extends: default\n", "style.css": ".criteria{display:none}"}
+    install(site, "kontaktcharta-sly", {"sly": hiding})
+    with pytest.raises(ChartaError) as raised:
+        render_site(project / "charta.yaml", "sly")
+    assert "sly theme: index.html: the page and the policy differ: " in raised.value.format()
+    assert "display: none" in raised.value.format()
+    install(site, "kontaktcharta-leak", {"leak": {"theme.yaml": "extends: default\n"}})
+    (site / "leak_theme" / "static").mkdir()
+    (site / "leak_theme" / "static" / "secret").symlink_to(site / "kontaktcharta_sly-1.0.dist-info")
+    with pytest.raises(ChartaError) as raised:
+        render_site(project / "charta.yaml", "leak")
+    assert "is a link to" in raised.value.format()
+    assert "outside the project" in raised.value.format()
+
+
+def test_serve_watches_the_theme_the_charta_names(project: Path) -> None:
+    from kontaktcharta.build import theme_of
+
+    theme(project, "navy", NAVY)
+    choose(project, "navy")
+    config = project / "charta.yaml"
+    assert theme_of(config).folders[0] == project / "themes" / "navy"
+    assert theme_of(config, "cards").folders == find_theme("cards", ROOT).folders
+    config.write_text(config.read_text("utf-8").replace("lang: de", "lang: 42"), "utf-8")
+    assert theme_of(config).name == "default", "the first build will show the mistake"

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import NOWHERE, ChartaError
 from .extra_pages import leftovers, load_extra_pages
 from .model import Charta
 from .outputs import Build
@@ -19,7 +20,7 @@ from .page import Renderer, read_words
 from .policy import dump, render_policy
 from .schema import CHARTA_FILE, charta_schema
 from .site import render
-from .themes import DEFAULT, find_theme, roots
+from .themes import DEFAULT, Origin, Theme, find_theme, roots
 from .write import write_site
 
 
@@ -33,6 +34,8 @@ class Site:
     """Relative path → content, sorted by path."""
     warnings: tuple[str, ...]
     """Things the owner should know that do not stop the build."""
+    theme: Theme
+    """The theme it was built with."""
 
 
 def today() -> datetime.date:
@@ -43,14 +46,15 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def render_site(config: Path, theme_name: str = DEFAULT, label: str | None = None) -> Site:
-    """Everything `output/` will hold, verified; nothing is written. `label` names the charta
-    file in messages as the author named it."""
+def render_site(config: Path, theme_name: str | None = None, label: str | None = None) -> Site:
+    """Everything `output/` will hold, verified; nothing is written. `theme_name` (`--theme`)
+    overrides the charta's `theme:`; `label` names the charta file in messages as the author
+    named it."""
     from .load import load_charta
 
     charta = load_charta(config, label or str(config))
     project = config.parent
-    theme = find_theme(theme_name, project)
+    theme = chosen_theme(charta, project, theme_name)
     source = project / "site_src"
     build = Build(
         charta=charta,
@@ -65,23 +69,35 @@ def render_site(config: Path, theme_name: str = DEFAULT, label: str | None = Non
     warnings = [
         *_warnings(charta, today()),
         *charta.warnings,
+        *theme.warnings,
         *leftovers(source / "pages"),
         *_stale_schema(project),
     ]
-    return Site(charta, render(build), tuple(warnings))
+    return Site(charta, render(build), tuple(warnings), theme)
+
+
+def chosen_theme(charta: Charta, project: Path, theme_name: str | None = None) -> Theme:
+    """The theme of a build: `--theme` where given, else the charta's `theme:` (a folder from
+    the charta's folder, a mistake shown at the key), else `default`."""
+    if theme_name is not None:
+        return find_theme(theme_name, project)
+    if charta.theme is None:
+        return find_theme(DEFAULT, project)
+    place = charta.places.get("theme", NOWHERE)
+    return find_theme(charta.theme, project, Origin(charta.file, "theme", place, project))
 
 
 def build(
-    config: Path, out: Path, theme_name: str = DEFAULT, label: str | None = None
+    config: Path, out: Path, theme_name: str | None = None, label: str | None = None
 ) -> tuple[Site, float]:
     """Render, verify and write a site; return it and the seconds taken."""
     start = time.perf_counter()
     site = render_site(config, theme_name, label)
-    write_site(site.files, out, sources(config, theme_name))
+    write_site(site.files, out, sources(config, site.theme))
     return site, time.perf_counter() - start
 
 
-def sources(config: Path, theme_name: str = DEFAULT) -> list[tuple[str, Path]]:
+def sources(config: Path, theme: Theme) -> list[tuple[str, Path]]:
     """What a build is made from, named: the output folder may be none of them, nor hold one,
     nor lie inside one (write.check_output). Every folder of themes is, not only this theme's:
     the next build may take another."""
@@ -89,9 +105,22 @@ def sources(config: Path, theme_name: str = DEFAULT) -> list[tuple[str, Path]]:
     return [
         ("the charta", config),
         ("the site's sources", project / "site_src"),
-        *(("the theme", folder) for folder in find_theme(theme_name, project).folders),
+        *(("the theme", folder) for folder in theme.folders),
         *(("the themes folder", folder) for folder in roots(project)),
     ]
+
+
+def theme_of(config: Path, theme_name: str | None = None) -> Theme:
+    """The theme a build of `config` will take, before it runs (`charta serve` watches its
+    folders): `--theme`, else the charta's `theme:`; `default` while the charta has mistakes."""
+    from .load import load_charta
+
+    if theme_name is not None:
+        return find_theme(theme_name, config.parent)
+    try:
+        return chosen_theme(load_charta(config), config.parent)
+    except ChartaError:
+        return find_theme(DEFAULT, config.parent)  # the first build shows the mistake
 
 
 def _warnings(charta: Charta, on: datetime.date) -> list[str]:

@@ -14,7 +14,7 @@ from .errors import ChartaError
 COMMANDS = {
     "build": "build charta.yaml into output/ (the default of build.py)",
     "serve": "build, serve on 127.0.0.1 and reload the browser on every change",
-    "verify": "check that a built or deployed folder's page and policy agree",
+    "verify": "check that a built, deployed or published site's pages and policy agree",
     "decide": "decide a contact request by the policy",
     "ask": "answer the open questions in the terminal and get a decision",
     "reply": "print the decline message for some reasons",
@@ -90,14 +90,7 @@ class _Version(argparse._VersionAction):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        self.version = f"%(prog)s {_version()}"
+        from . import version
+
+        self.version = f"%(prog)s {version()}"
         super().__call__(parser, namespace, values, option_string)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("kontaktcharta")
-    except PackageNotFoundError:
-        return "unknown"

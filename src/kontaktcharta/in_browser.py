@@ -1,8 +1,9 @@
 """`charta verify --browser`: each charta page as a visitor sees it in Chromium.
 
-The folder is served on 127.0.0.1 with a Content-Security-Policy that lets no script run; a
-script that tries is reported by Chromium on the console, and every request is recorded (one to
-another host is stopped and reported). Each page is opened 360 and 1280 px wide, light and
+The folder is served on 127.0.0.1 with a Content-Security-Policy that lets no script run (a
+published site's own answers get that policy put on them); a script that tries is reported by
+Chromium on the console, and every request is recorded (one to another host is stopped and
+reported). Each page is opened 360 and 1280 px wide, light and
 dark, and printed; every criterion is scrolled into view and must be there: of real size, not
 covered (the element at its centre is it or inside it), its text at a contrast of 4.5:1 at least.
 Playwright is optional: without it (or without Chromium) the check cannot run.
@@ -15,9 +16,10 @@ import functools
 import http.server
 import shutil
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from .colours import CONTRAST
 from .outputs import language_paths
@@ -133,8 +135,25 @@ def find_chromium() -> str | None:
 
 def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
     """Every problem a visitor meets on the charta pages of a folder, in Chromium."""
+    chromium = _chromium()
+    pages = [path for _, path in language_paths(policy, "index.html")]
+    with served(folder) as base:
+        return _look(chromium, base, [(name, base + name) for name in pages], answer=None)
+
+
+def look_published(pages: Sequence[tuple[str, str]]) -> list[str]:
+    """Every problem a visitor meets on the pages of a published charta (each page's name and
+    address), in Chromium. Chromium asks the site itself; each answer from the site gets the
+    Content-Security-Policy `NO_SCRIPT` in place of its own before Chromium reads it."""
+    chromium = _chromium()
+    site = urlsplit(pages[0][1])
+    return _look(chromium, f"{site.scheme}://{site.netloc}/", pages, answer=_with_no_script)
+
+
+def _chromium() -> str:
+    """Chromium's executable; NoBrowser where Playwright or Chromium is missing."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise NoBrowser(
             "--browser needs Playwright (pip install playwright); it installs no browser"
@@ -142,12 +161,24 @@ def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
     chromium = find_chromium()
     if chromium is None:
         raise NoBrowser(f"--browser needs Chromium (looked for {', '.join(CHROMIUM)})")
-    pages = [path for _, path in language_paths(policy, "index.html")]
+    return chromium
+
+
+def _look(
+    chromium: str,
+    site: str,
+    pages: Sequence[tuple[str, str]],
+    answer: Callable[[Any], str | None] | None,
+) -> list[str]:
+    """Each page (its name and address) in each view. A request to `site` is answered by
+    `answer` (by the site itself where None); one anywhere else is stopped and reported."""
+    from playwright.sync_api import sync_playwright
+
     found: list[str] = []
-    with served(folder) as base, sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            for name in pages:
+            for name, url in pages:
                 for view, width, scheme, media in VIEWS:
                     context = browser.new_context(
                         viewport={"width": width, "height": 800},
@@ -155,7 +186,7 @@ def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
                         service_workers="block",
                     )
                     try:
-                        found += _look_at(context, base, name, view, media)
+                        found += _look_at(context, site, answer, name, url, view, media)
                     finally:
                         context.close()
         finally:
@@ -163,17 +194,29 @@ def look(folder: Path, policy: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _look_at(context: Any, base: str, name: str, view: str, media: str) -> list[str]:
+def _look_at(
+    context: Any,
+    site: str,
+    answer: Callable[[Any], str | None] | None,
+    name: str,
+    url: str,
+    view: str,
+    media: str,
+) -> list[str]:
     """One page in one view."""
     found: list[str] = []
 
     def request(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(base):
+        asked = route.request.url
+        if not _on(asked, site):
+            found.append(f"{name}: fetches {asked[:120]} from another host")
+            route.abort()
+        elif answer is None:
             route.continue_()
         else:
-            found.append(f"{name}: fetches {url[:120]} from another host")
-            route.abort()
+            failed = answer(route)
+            if failed is not None:
+                found.append(f"{name}: {failed}")
 
     def console(message: Any) -> None:
         if "Content Security Policy" in message.text:
@@ -184,13 +227,46 @@ def _look_at(context: Any, base: str, name: str, view: str, media: str) -> list[
     page.on("console", console)
     page.on("pageerror", lambda error: found.append(f"{name}: a script ran ({error})"))
     page.emulate_media(media=media)
-    page.goto(base + name, wait_until="load")
+    page.goto(url, wait_until="load")
     page.wait_for_timeout(50)  # a refresh or a late request shows itself
-    if page.url != base + name:
+    if page.url != url:
         found.append(f"{name}: sends its visitors to {page.url[:120]}")
     else:
         found += [f"{name} at {view}: {problem}" for problem in page.evaluate(_LOOK, CONTRAST)]
     return found
+
+
+def _on(url: str, site: str) -> bool:
+    """Whether an address is on a site (`http://host:port/`): the same scheme, host and port."""
+    a, b = urlsplit(url), urlsplit(site)
+    ports = {"http": 80, "https": 443}
+    return (a.scheme, a.hostname) == (b.scheme, b.hostname) and (a.port or ports.get(a.scheme)) == (
+        b.port or ports.get(b.scheme)
+    )
+
+
+_LEFT_OUT = frozenset(
+    {"content-security-policy", "content-security-policy-report-only"}
+    | {"content-encoding", "content-length"}
+)
+"""The headers of a site's answer not passed on: its own script policy, and how its body was
+sent (Playwright hands it over decoded)."""
+
+
+def _with_no_script(route: Any) -> None:
+    """Answer a request with the site's own answer under the policy that no script runs."""
+    from playwright.sync_api import Error
+
+    try:
+        response = route.fetch()
+    except Error as error:
+        route.abort()
+        raise NoBrowser(
+            f"{route.request.url[:120]}: cannot be read in Chromium ({error})"
+        ) from None
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in _LEFT_OUT}
+    route.fulfill(response=response, headers={**headers, "content-security-policy": NO_SCRIPT})
+    return None
 
 
 @contextlib.contextmanager

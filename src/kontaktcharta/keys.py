@@ -717,6 +717,8 @@ class Key:
     """For the policy: the value written where the charta gives none, from the whole charta."""
     default: Any = None
     """The model's value where the key is absent: None, or a value of its own (`()`, `any`)."""
+    policy: bool = True
+    """Whether charta.json carries the key: not where only the build reads it (`theme`)."""
 
     def example_in(self, part: str | None) -> str:
         """The example for the part (`accept`, `decline`) the key stands in."""
@@ -742,6 +744,7 @@ def key(
     translated: bool | str = False,
     only: str | None = None,
     written: Callable[[Any], Any] | None = None,
+    policy: bool = True,
 ) -> Any:
     """Declare a field of the model as a key of the format (see Key); a key with no default is
     required."""
@@ -756,6 +759,7 @@ def key(
         only,
         written,
         None if required else default,
+        policy,
     )
     metadata = {"key": declared}
     if required:

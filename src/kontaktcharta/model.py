@@ -388,6 +388,16 @@ class Charta:
         absent="relative links only",
         default=None,
     )
+    theme: str | None = key(
+        PlainText(),
+        "The theme the site is built with: a built-in or installed theme's name, or a folder "
+        "(written with a slash, `./mytheme`, from the charta's folder); `--theme` overrides it. "
+        "Only the build reads it: `charta.json` does not carry it.",
+        example="cards",
+        absent="default",
+        default=None,
+        policy=False,
+    )
     updated: datetime.date = key(Date(), "Date of this revision.", example="2026-11-21")
     review_by: datetime.date | None = key(
         Date(),

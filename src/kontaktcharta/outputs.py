@@ -57,6 +57,9 @@ if TYPE_CHECKING:  # what the outputs are given, as types only: no cost at run t
         def names(self) -> list[str]:
             """Every file's path below the site, sorted."""
 
+        def absent(self, name: str) -> str:
+            """Why `read` gave None for a file: `no such file`."""
+
     class Output(Protocol):
         """One kind of file the build writes."""
 
@@ -151,7 +154,7 @@ class LanguageFile:
                 continue
             if text is None:
                 if self.required:
-                    yield Difference(name, "cannot be read (no such file)")
+                    yield Difference(name, f"cannot be read ({files.absent(name)})")
                 continue
             local = localize(policy, lang)
             for difference in self.compare(text, local):

@@ -154,7 +154,7 @@ class _Writer:
         steps: list[Step] = []
         extra = added(kind.cls)
         for name, declared in kind.keys(part).items():
-            if not isinstance(declared.kind, Translations):
+            if declared.policy and not isinstance(declared.kind, Translations):
                 steps.append(self._step(name, declared, part, top))
             if name in extra:
                 steps.append(self._extra(*extra[name], part))

@@ -158,7 +158,7 @@ class _Reader:
                 self.problems.at(_join(path, name), f"unknown key ({hint})")
                 ok = False
         for name, declared in keys.items():
-            if isinstance(declared.kind, Translations):
+            if isinstance(declared.kind, Translations) or not declared.policy:
                 continue
             read = self.key(value, path, name, declared, where, top)
             if read is _BAD:
@@ -308,6 +308,8 @@ def _json_names(
     """The names an object has in charta.json, in order."""
     names = []
     for name, declared in keys.items():
+        if not declared.policy:
+            continue
         if isinstance(declared.kind, Translations):
             if not translation:
                 names.append(name)

@@ -100,7 +100,7 @@ class _Schema:
         required: list[str] = []
         extra = added(kind.cls)
         for name, declared in kind.keys(part).items():
-            if self.policy and isinstance(declared.kind, Translations):
+            if self.policy and (isinstance(declared.kind, Translations) or not declared.policy):
                 continue
             if self.policy and isinstance(declared.kind, Markdown) and name == "text":
                 for pair in ("text", "html"):

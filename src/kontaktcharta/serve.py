@@ -22,10 +22,9 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import httpserver, httputil, web, websocket
 
-from .build import build
+from .build import build, theme_of
 from .errors import ChartaError, Problem
 from .lang import primary
-from .themes import find_theme
 from .watch import Watcher
 from .yamlfile import MAX_BYTES
 
@@ -78,8 +77,8 @@ class Live:
     """The charta file; its folder holds `site_src/`."""
     out: Path
     """The output folder, written only by good builds."""
-    theme: str
-    """The theme's name, as given to `--theme`."""
+    theme: str | None
+    """The theme as given to `--theme`; None: the charta's `theme:`, else `default`."""
     label: str
     """The charta file as the user named it, for messages."""
     generation: int = 0
@@ -604,7 +603,7 @@ async def serve(
 ) -> None:
     """Build, serve and rebuild on every change until `stop` is set or the task is cancelled."""
     project = live.config.parent
-    theme = find_theme(live.theme, project)
+    theme = theme_of(live.config, live.theme)
     sockets, port = bind(host, port)
     # Watching starts before the first build, so that a change made during it is not missed.
     watcher = Watcher([live.config], [project / "site_src", *theme.folders], live.out)

@@ -26,7 +26,7 @@ from .static import STATIC
 from .visitor import OTHER_FILES
 
 if TYPE_CHECKING:
-    from .outputs import Output
+    from .outputs import Files, Output
 
 OUTPUTS: Final[tuple[Output, ...]] = (
     PAGE,
@@ -41,6 +41,8 @@ OUTPUTS: Final[tuple[Output, ...]] = (
 )
 """What a build writes, in the order it is made; a later output may not replace a file of an
 earlier one."""
+MOST_BYTES: Final = 16 * 2**20
+"""The most bytes of one file of a site verify reads (but the policy: policy_reader.MAX_BYTES)."""
 
 
 def render(build: Build) -> dict[str, bytes]:
@@ -69,26 +71,33 @@ def render(build: Build) -> dict[str, bytes]:
 
 
 def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | None, list[str]]:
-    """A built or deployed site: its policy, and every way its files and policy disagree."""
-    from .policy_reader import MAX_BYTES, parse, read_policy
+    """A built or deployed folder: its policy, and every way its files and policy disagree."""
+    return check_site(Folder(folder), on)
+
+
+def check_site(files: Files, on: datetime.date) -> tuple[Mapping[str, Any] | None, list[str]]:
+    """A built or deployed site, in a folder or over HTTP (published.py): its policy, and every
+    way its files and policy disagree."""
+    from .policy_reader import parse, read_policy
 
     try:
-        text = Folder(folder, MAX_BYTES).read(POLICY_FILE)
+        text = files.read(POLICY_FILE)
     except OSError as error:
         return None, [f"{POLICY_FILE}: cannot be read ({error.strerror})"]
-    files = Folder(folder)
     if text is None:
-        return None, [f"{POLICY_FILE}: cannot be read (no such file)"]
+        return None, [f"{POLICY_FILE}: cannot be read ({files.absent(POLICY_FILE)})"]
     try:
         policy = parse(text, POLICY_FILE)
         read_policy(policy, POLICY_FILE)
     except ChartaError as error:
         return None, [problem.format() for problem in error.problems]
-    found = [
-        f"{difference.file}: {difference.message}"
-        for output in OUTPUTS
-        for difference in output.check(files, policy)
-    ]
+    found = list(
+        dict.fromkeys(  # a file that cannot be read is said so once, not by each output
+            f"{difference.file}: {difference.message}"
+            for output in OUTPUTS
+            for difference in output.check(files, policy)
+        )
+    )
     review_by = policy.get("review_by")
     if review_by and datetime.date.fromisoformat(review_by) < on:
         found.append(
@@ -96,6 +105,16 @@ def check_folder(folder: Path, on: datetime.date) -> tuple[Mapping[str, Any] | N
             f"(updated {policy['updated']}); look it over, set a new review_by, rebuild"
         )
     return policy, found
+
+
+def most_bytes(name: str) -> int:
+    """The most bytes of a site's file that verify reads: a deployed site is not trusted to be
+    small. The policy's limit is the policy reader's."""
+    if name == POLICY_FILE:
+        from .policy_reader import MAX_BYTES
+
+        return MAX_BYTES
+    return MOST_BYTES
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -111,6 +130,9 @@ class Memory:
     def names(self) -> list[str]:
         return sorted(self.files)
 
+    def absent(self, name: str) -> str:
+        return "no such file"
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Folder:
@@ -118,17 +140,15 @@ class Folder:
 
     folder: Path
 
-    most: int = 16 * 2**20
-    """The most bytes of one file read: a deployed site is not trusted to be small."""
-
     def read(self, name: str) -> str | None:
         path = self.folder / name
         if not path.exists():
             return None
+        most = most_bytes(name)
         with path.open("rb") as handle:
-            data = handle.read(self.most + 1)
-        if len(data) > self.most:
-            raise OSError(errno.EFBIG, f"larger than {self.most:,} bytes")
+            data = handle.read(most + 1)
+        if len(data) > most:
+            raise OSError(errno.EFBIG, f"larger than {most:,} bytes")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -140,3 +160,6 @@ class Folder:
             for path in self.folder.rglob("*")
             if path.is_file()
         )
+
+    def absent(self, name: str) -> str:
+        return "no such file"

@@ -28,9 +28,9 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--theme",
-        default="default",
         metavar="NAME",
-        help="a folder of themes/ or a built-in theme (default: default)",
+        help="a theme's name (of themes/, built in or installed) or folder (./mine); "
+        "overrides the charta's theme: (default: that, else default)",
     )
 
 

@@ -38,11 +38,12 @@ def run(args: argparse.Namespace) -> int:
         print("charta serve needs Linux: it watches the files through inotify", file=sys.stderr)
         return 1
 
-    from ..build import sources
+    from ..build import sources, theme_of
     from ..write import check_output
 
     # Each build checks its folder as it writes; a folder it may not replace is said at once.
-    check_output(Path(args.out), sources(Path(args.config), args.theme))
+    config = Path(args.config)
+    check_output(Path(args.out), sources(config, theme_of(config, args.theme)))
     warning = exposure_warning(args.host)
     if warning:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
