@@ -9,6 +9,7 @@ export const translation = {
   "title": "skip",
   "owner": "same",
   "url": "skip",
+  "theme": "same",
   "updated": "same",
   "review_by": "same",
   "based_on": {

@@ -4,10 +4,8 @@
 
 import {length} from './characters.js'
 import {RequestError} from './errors.js'
+import {FACT_TEXT} from './limits.js'
 import {PLATFORM} from './rules.js'
-
-/** Characters in a request's value of a string fact (docs/format.md, limit "fact text"). */
-export const FACT_TEXT = 2000
 
 const INT_MIN = -(2n ** 63n)
 const INT_MAX = 2n ** 63n - 1n
