@@ -436,6 +436,13 @@ CASES = {
         "platforms[1]: the page shows no link to 'https://www.linkedin.com/in/erika-musterfrau'"
         " named 'LinkedIn'",
     ),
+    "og-image": (
+        '<meta property="og:site_name" content="Erika Musterfrau">',
+        '<meta property="og:site_name" content="Erika Musterfrau">'
+        '<meta property="og:image" content="https://evil.example/vorschau.png">',
+        'image: the page names a preview picture (<meta property="og:image" '
+        'content="https://evil.example/vorschau.png">), the policy none',
+    ),
     "updated": (
         '<time datetime="2026-11-21">21. November 2026</time>',
         '<time datetime="2026-12-24">24. Dezember 2026</time>',
