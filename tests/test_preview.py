@@ -1,5 +1,6 @@
-"""Link previews as the programs that read a page see them: a preview crawler fetching the
-served page without JavaScript and reading its Open Graph tags (extruct)."""
+"""Link previews and identity as the programs that read a page see them: a preview crawler
+fetching the served page without JavaScript and reading its Open Graph tags (extruct), and a
+microformats parser reading the owner's h-card and rel="me" links (mf2py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import mf2py
 import pytest
 from extruct.opengraph import OpenGraphExtractor
 from PIL import Image
@@ -263,3 +265,47 @@ def test_without_a_picture_a_crawler_finds_no_picture_and_no_card(
     assert (og["og:title"], og["og:url"]) == ("Kontaktcharta", URL)
     assert not [name for name in og if name.startswith("og:image")]
     assert not [name for name in _Head.of(body.decode()).meta if name.startswith("twitter:")]
+
+
+# As a microformats parser reads the page: the owner's h-card and rel="me"
+
+
+IN_PAGE = {"index.html", "embed.html"}
+"""The charta page, and the embed, which stands on another's page and claims no profile."""
+
+
+@pytest.mark.parametrize("theme", browser.THEMES)
+@pytest.mark.parametrize(
+    "config",
+    [ROOT / "charta.yaml", ROOT / "tests" / "cases" / "valid" / "full.yaml"],
+    ids=["example", "full"],
+)
+def test_the_owner_is_an_h_card_and_their_profiles_are_rel_me(
+    theme: str,
+    config: Path,
+    build_site: Callable[[Path, str], Path],
+    serve_site: Callable[[Path], str],
+) -> None:
+    out = build_site(config, theme)
+    base = serve_site(out)
+    policy = json.loads((out / "charta.json").read_text("utf-8"))
+    owner = policy["owner"]
+    profiles = [p["profile"] for p in policy["platforms"] if "profile" in p]
+    assert owner.get("url") and profiles, "nothing to mark as the owner's own"
+    pages = {"": [owner["url"], *profiles]}  # the page names the platforms; every page the owner
+    pages.update({p.name: [owner["url"]] for p in out.glob("*.html") if p.name not in IN_PAGE})
+    assert len(pages) > 1 or config.name == "full.yaml", "no extra page was built"
+    for page, claimed in pages.items():
+        parsed = mf2py.parse(doc=crawl(base + page)[1].decode(), url=base + page)
+        cards = [item["properties"] for item in parsed["items"] if item["type"] == ["h-card"]]
+        assert cards == [{"name": [owner["name"]], "url": [owner["url"]]}], page
+        assert sorted(parsed["rels"]["me"]) == sorted(claimed), page
+
+
+def test_an_owner_without_an_address_is_an_h_card_by_name(
+    build_site: Callable[[Path, str], Path],
+) -> None:
+    out = build_site(ROOT / "tests" / "cases" / "valid" / "minimal.yaml", "default")
+    parsed = mf2py.parse(doc=(out / "index.html").read_text("utf-8"))
+    assert [item["properties"] for item in parsed["items"]] == [{"name": ["Erika Musterfrau"]}]
+    assert "me" not in parsed["rels"]

@@ -242,6 +242,7 @@ def previewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, 
 
 
 SITE_NAME = '<meta property="og:site_name" content="Erika Musterfrau">'
+OWNER = '<a class="p-name u-url" href="https://erika.example/" rel="me">Erika Musterfrau</a>'
 
 
 @pytest.mark.parametrize(
@@ -286,6 +287,27 @@ SITE_NAME = '<meta property="og:site_name" content="Erika Musterfrau">'
                 "the policy's url 'https://erika.example/kontaktcharta/'"
             ],
         ),
+        (  # the owner's name goes, and with it the h-card's: shown.py names it
+            OWNER,
+            OWNER.replace(">Erika Musterfrau<", ">Max Muster<"),
+            ["owner: the page shows no link to 'https://erika.example/' named 'Erika Musterfrau'"],
+        ),
+        (  # another's profile claimed as the owner's, by a link or in the head
+            "</main>",
+            '<a href="https://mastodon.example/@someone" rel="me">x</a></main>',
+            [
+                "owner: the page claims 'https://mastodon.example/@someone' as the owner's own "
+                '(rel="me"), which is neither owner.url nor a platform\'s profile in the policy'
+            ],
+        ),
+        (
+            SITE_NAME,
+            SITE_NAME + '<link rel="ME" href="https://mastodon.example/@someone">',
+            [
+                "owner: the page claims 'https://mastodon.example/@someone' as the owner's own "
+                '(rel="me"), which is neither owner.url nor a platform\'s profile in the policy'
+            ],
+        ),
     ],
     ids=[
         "other-picture",
@@ -294,9 +316,12 @@ SITE_NAME = '<meta property="og:site_name" content="Erika Musterfrau">'
         "width",
         "og-url",
         "canonical",
+        "h-card-name",
+        "rel-me-link",
+        "rel-me-head",
     ],
 )
-def test_every_way_a_preview_differs_is_named(
+def test_every_way_a_preview_or_identity_differs_is_named(
     previewed: tuple[str, dict[str, object]], old: str, new: str, expected: list[str]
 ) -> None:
     page, policy = previewed

@@ -1,9 +1,9 @@
 """What programs that read a page for a person take from it: the link preview (Open Graph and
-Twitter card tags).
+Twitter card tags) and whose profiles the page names as the owner's own (`rel="me"`).
 
 The loader makes the preview's picture absolute and reads its size (`locate`); verify holds
 what a page says to those programs to its policy (`head_problems`), so that a page cannot
-show another picture in a preview or claim to be another address.
+show another picture in a preview, claim to be another address, or claim another's profile.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ PICTURE: Final = frozenset(
 SIZES: Final = frozenset(["og:image:width", "og:image:height"])
 ADDRESS: Final = frozenset(["og:url", "twitter:url"])
 """The tags that name the page's own address: each must be the policy's `url`."""
-_READ: Final = frozenset(["meta", "link"])
-"""The elements that hold a preview tag or name the page's address."""
+_READ: Final = frozenset(["meta", "link", "a", "area"])
+"""The elements that hold a preview tag or may name a profile with `rel="me"`."""
 _PIXELS: Final = re.compile(r"[1-9][0-9]{0,5}")
 
 
@@ -91,15 +91,18 @@ def locate(charta: Charta, project: Path, problems: Problems) -> Charta:
 def head_problems(
     elements: Iterable[tuple[LexborNode, Mapping[str, str | None]]], policy: Mapping[str, Any]
 ) -> list[str]:
-    """Every way a page's preview tags say something else than its policy: another picture (or
-    one the policy lacks), another address, a size that is no number. `elements` are the
+    """Every way a page's preview tags and `rel="me"` links say something else than its policy:
+    another picture (or one the policy lacks), another address, a size that is no number, a
+    profile that is neither the owner's address nor one of the platforms'. `elements` are the
     page's elements with their attributes."""
     image, url = policy.get("image"), policy.get("url")
+    profiles = {policy["owner"].get("url")} | {p.get("profile") for p in policy["platforms"]}
+    profiles.discard(None)
     found: list[str] = []
     pictures = 0
     for node, attrs in elements:
         if node.tag not in _READ or (node.tag != "meta" and "rel" not in attrs):
-            continue  # most elements: no preview tag, no canonical link
+            continue  # most elements: no preview tag, no rel
         if node.tag == "meta":
             tag = (attrs.get("property") or attrs.get("name") or "").strip().lower()
             content = (attrs.get("content") or "").strip()
@@ -123,6 +126,13 @@ def head_problems(
             href = (attrs.get("href") or "").strip()
             if href != url:
                 found.append(f"url: the page's canonical link is {href[:80]!r}, {_policy_url(url)}")
+        if "me" in rel and node.tag in ("a", "link", "area"):
+            href = (attrs.get("href") or "").strip()
+            if href not in profiles:
+                found.append(
+                    f'owner: the page claims {href[:80]!r} as the owner\'s own (rel="me"), '
+                    "which is neither owner.url nor a platform's profile in the policy"
+                )
     if image is not None and pictures == 0:
         found.append(
             f'image: the page carries no <meta property="og:image">, the policy names {image!r}'
