@@ -234,9 +234,10 @@ OG_IMAGE = f'<meta property="og:image" content="{IMAGE}">'
 def previewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, object]]:
     """The example with a picture for link previews: its page and its policy."""
     text = EXAMPLE.read_text("utf-8")
-    assert text.count("# image: vorschau.png\n") == 1
+    url = "url: https://erika.example/kontaktcharta/\n"
+    assert text.count(url) == 1
     config = tmp_path_factory.mktemp("previewed") / "charta.yaml"
-    config.write_text(text.replace("# image: vorschau.png", f"image: {IMAGE}"), "utf-8")
+    config.write_text(text.replace(url, f"{url}image: {IMAGE}\n"), "utf-8")
     site = render_site(config)
     return site.files["index.html"].decode(), json.loads(site.files["charta.json"])
 
