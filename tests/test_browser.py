@@ -359,6 +359,14 @@ def test_link_preview_tags(sites: dict[str, Site], name: str) -> None:
     assert head.links.get("canonical") == site.policy["url"]
     assert head.meta.get("og:url") == site.policy["url"]
     assert head.meta.get("og:locale") == OG_LOCALES[name]
+    image = site.policy.get("image")  # the full charta's: a picture elsewhere, of no known size
+    assert head.meta.get("og:image") == image
+    assert head.meta.get("twitter:card") == ("summary_large_image" if image else None)
+    assert "og:image:width" not in head.meta
+
+
+def test_one_charta_here_has_a_picture_for_link_previews(sites: dict[str, Site]) -> None:
+    assert [name for name, site in sites.items() if site.policy.get("image")] == ["full"]
 
 
 def test_translated_pages_preview_in_their_language(sites: dict[str, Site]) -> None:

@@ -224,3 +224,119 @@ def test_an_embed_with_a_second_root_or_another_language_is_named(
     assert compare_embed(embed.replace('lang="de"', 'lang="en"', 1), policy) == [
         "lang: the fragment says 'en', the policy 'de'"
     ]
+
+
+IMAGE = "https://erika.example/kontaktcharta/vorschau.png"
+OG_IMAGE = f'<meta property="og:image" content="{IMAGE}">'
+
+
+@pytest.fixture(scope="module")
+def previewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, object]]:
+    """The example with a picture for link previews: its page and its policy."""
+    text = EXAMPLE.read_text("utf-8")
+    url = "url: https://erika.example/kontaktcharta/\n"
+    assert text.count(url) == 1
+    config = tmp_path_factory.mktemp("previewed") / "charta.yaml"
+    config.write_text(text.replace(url, f"{url}image: {IMAGE}\n"), "utf-8")
+    site = render_site(config)
+    return site.files["index.html"].decode(), json.loads(site.files["charta.json"])
+
+
+SITE_NAME = '<meta property="og:site_name" content="Erika Musterfrau">'
+OWNER = '<a class="p-name u-url" href="https://erika.example/" rel="me">Erika Musterfrau</a>'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            OG_IMAGE,
+            OG_IMAGE.replace(IMAGE, "https://evil.example/x.png"),
+            [f"image: the page's og:image is 'https://evil.example/x.png', the policy's {IMAGE!r}"],
+        ),
+        (
+            OG_IMAGE,
+            "",
+            [f'image: the page carries no <meta property="og:image">, the policy names {IMAGE!r}'],
+        ),
+        (  # a second picture, under another name a crawler also reads
+            SITE_NAME,
+            SITE_NAME + '<meta name="twitter:image" content="https://evil.example/x.png">',
+            [
+                "image: the page's twitter:image is 'https://evil.example/x.png', "
+                f"the policy's {IMAGE!r}"
+            ],
+        ),
+        (
+            SITE_NAME,
+            SITE_NAME + '<meta property="og:image:width" content="1200px">',
+            ["image: the page's og:image:width is '1200px', not a number of pixels"],
+        ),
+        (
+            '<meta property="og:url" content="https://erika.example/kontaktcharta/">',
+            '<meta property="og:url" content="https://evil.example/">',
+            [
+                "url: the page's og:url is 'https://evil.example/', "
+                "the policy's url 'https://erika.example/kontaktcharta/'"
+            ],
+        ),
+        (
+            '<link rel="canonical" href="https://erika.example/kontaktcharta/">',
+            '<link rel="canonical" href="https://evil.example/">',
+            [
+                "url: the page's canonical link is 'https://evil.example/', "
+                "the policy's url 'https://erika.example/kontaktcharta/'"
+            ],
+        ),
+        (  # the owner's name goes, and with it the h-card's: shown.py names it
+            OWNER,
+            OWNER.replace(">Erika Musterfrau<", ">Max Muster<"),
+            ["owner: the page shows no link to 'https://erika.example/' named 'Erika Musterfrau'"],
+        ),
+        (  # another's profile claimed as the owner's, by a link or in the head
+            "</main>",
+            '<a href="https://mastodon.example/@someone" rel="me">x</a></main>',
+            [
+                "owner: the page claims 'https://mastodon.example/@someone' as the owner's own "
+                '(rel="me"), which is neither owner.url nor a platform\'s profile in the policy'
+            ],
+        ),
+        (
+            SITE_NAME,
+            SITE_NAME + '<link rel="ME" href="https://mastodon.example/@someone">',
+            [
+                "owner: the page claims 'https://mastodon.example/@someone' as the owner's own "
+                '(rel="me"), which is neither owner.url nor a platform\'s profile in the policy'
+            ],
+        ),
+    ],
+    ids=[
+        "other-picture",
+        "no-picture",
+        "second-picture",
+        "width",
+        "og-url",
+        "canonical",
+        "h-card-name",
+        "rel-me-link",
+        "rel-me-head",
+    ],
+)
+def test_every_way_a_preview_or_identity_differs_is_named(
+    previewed: tuple[str, dict[str, object]], old: str, new: str, expected: list[str]
+) -> None:
+    page, policy = previewed
+    assert compare(page, policy) == []
+    assert page.count(old) == 1
+    assert compare(page.replace(old, new), policy) == expected
+
+
+def test_a_preview_picture_the_policy_lacks_is_named(
+    previewed: tuple[str, dict[str, object]],
+) -> None:
+    page, policy = previewed
+    without = {key: value for key, value in policy.items() if key != "image"}
+    assert compare(page, without) == [
+        f'image: the page names a preview picture (<meta property="og:image" content="{IMAGE}">)'
+        ", the policy none"
+    ]

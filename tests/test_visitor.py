@@ -426,15 +426,26 @@ CASES = {
         " with 'Meinen Newsletter abonnieren, der einmal im Monat erscheint'",
     ),
     "owner": (
-        '<a href="https://erika.example/">Erika Musterfrau</a>',
-        '<a href="https://erika.example/">Max Muster</a>',
+        '<a class="p-name u-url" href="https://erika.example/" rel="me">Erika Musterfrau</a>',
+        '<a class="p-name u-url" href="https://erika.example/" rel="me">Max Muster</a>',
         "owner: the page shows no link to 'https://erika.example/' named 'Erika Musterfrau'",
     ),
     "platform": (
-        '<a href="https://www.linkedin.com/in/erika-musterfrau">LinkedIn</a>',
-        '<a href="https://www.linkedin.com/in/someone-else">LinkedIn</a>',
-        "platforms[1]: the page shows no link to 'https://www.linkedin.com/in/erika-musterfrau'"
-        " named 'LinkedIn'",
+        '<a href="https://www.linkedin.com/in/erika-musterfrau" rel="me">LinkedIn</a>',
+        '<a href="https://www.linkedin.com/in/someone-else" rel="me">LinkedIn</a>',
+        (
+            "owner: the page claims 'https://www.linkedin.com/in/someone-else' as the owner's "
+            'own (rel="me"), which is neither owner.url nor a platform\'s profile in the policy',
+            "platforms[1]: the page shows no link to 'https://www.linkedin.com/in/erika-musterfrau'"
+            " named 'LinkedIn'",
+        ),
+    ),
+    "og-image": (
+        '<meta property="og:site_name" content="Erika Musterfrau">',
+        '<meta property="og:site_name" content="Erika Musterfrau">'
+        '<meta property="og:image" content="https://evil.example/vorschau.png">',
+        'image: the page names a preview picture (<meta property="og:image" '
+        'content="https://evil.example/vorschau.png">), the policy none',
     ),
     "updated": (
         '<time datetime="2026-11-21">21. November 2026</time>',

@@ -10,6 +10,7 @@ export const translation = {
   "owner": "same",
   "url": "skip",
   "theme": "same",
+  "image": "same",
   "updated": "same",
   "review_by": "same",
   "based_on": {
@@ -168,6 +169,13 @@ export default {
           "type": "null"
         }
       ]
+    },
+    "image": {
+      "description": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+      "markdownDescription": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+      "x-kind": "Image",
+      "type": "string",
+      "pattern": "^[hH][tT][tT][pP][sS]://[^\\s/?#]\\S*$"
     },
     "updated": {
       "description": "Date of this revision.",
@@ -971,6 +979,13 @@ export default {
               "type": "null"
             }
           ]
+        },
+        "image": {
+          "description": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+          "markdownDescription": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+          "x-kind": "Image",
+          "type": "string",
+          "pattern": "^[hH][tT][tT][pP][sS]://[^\\s/?#]\\S*$"
         },
         "updated": {
           "description": "Date of this revision.",

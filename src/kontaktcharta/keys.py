@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from . import characters
 from .lang import TAG
+from .picture import EXTENSIONS, FILE, Picture
 from .text import Text as Rendered
 
 if TYPE_CHECKING:  # types only: no cost at run time
@@ -293,6 +294,57 @@ class Url(Kind):
         web = rf"{_any_case('http')}{_any_case('s')}?://[^\s/?#]\S*"
         mail = rf"|{_any_case('mailto')}:\S+" if "mailto" in self.schemes else ""
         return {"type": "string", "pattern": f"^(?:{web}{mail})$"}
+
+
+class Image(Kind):
+    """The picture of a link preview: an https URL, or the path of a file under
+    `site_src/static`, which the loader makes absolute with the charta's `url` and sizes
+    (preview.py). A policy carries the absolute address."""
+
+    name = "https URL or file"
+    expected = "an https URL or a file under site_src/static"
+    json_type = "an absolute https URL"
+
+    def __init__(self) -> None:
+        self.web = Url()
+
+    def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> Picture | None:
+        text = str(node.value).strip()
+        if self.web.valid(text) and urlsplit(text).scheme == "https":
+            return Picture(text)
+        if self.web.valid(text):
+            reader.wrong(
+                node, path, f"{text!r} is not an https URL (link previews load over https)"
+            )
+        elif ":" in text or text.startswith(("/", "\\")):
+            reader.wrong(node, path, f"{text!r} is not {self.expected}")
+        elif not FILE.fullmatch(text) or characters.problem(text):
+            kinds = ", ".join(f".{ext}" for ext in EXTENSIONS)
+            reader.wrong(
+                node,
+                path,
+                f"{text!r} is not a file under site_src/static (expected a path like "
+                f"vorschau.png, folders split by /, no . or .. part, no spaces, ending in {kinds})",
+            )
+        else:
+            return Picture("", file=text)
+        return None
+
+    def read_json(self, value: Any, path: str, problems: Problems) -> Picture | None:
+        if isinstance(value, str) and self.web.valid(value) and urlsplit(value).scheme == "https":
+            return Picture(value)
+        problems.at(path, f"expected {self.json_type}, got {show(value)}")
+        return None
+
+    def write(self, value: Picture) -> str:
+        return value.url
+
+    def yaml_schema(self) -> dict[str, Any]:
+        web = self.json_schema()["pattern"][1:-1]
+        return {"type": "string", "pattern": f"^(?:{web}|{FILE.pattern})$"}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": rf"^{_any_case('https')}://[^\s/?#]\S*$"}
 
 
 def _any_case(word: str) -> str:
@@ -719,6 +771,10 @@ class Key:
     """The model's value where the key is absent: None, or a value of its own (`()`, `any`)."""
     policy: bool = True
     """Whether charta.json carries the key: not where only the build reads it (`theme`)."""
+    late: bool = False
+    """Whether the key came to format 1 after policies were first written: charta.json then
+    leaves it out where the charta does not give it, instead of writing null at the top level,
+    so that every policy written before stays valid and keeps its revision."""
 
     def example_in(self, part: str | None) -> str:
         """The example for the part (`accept`, `decline`) the key stands in."""
@@ -745,6 +801,7 @@ def key(
     only: str | None = None,
     written: Callable[[Any], Any] | None = None,
     policy: bool = True,
+    late: bool = False,
 ) -> Any:
     """Declare a field of the model as a key of the format (see Key); a key with no default is
     required."""
@@ -760,6 +817,7 @@ def key(
         written,
         None if required else default,
         policy,
+        late,
     )
     metadata = {"key": declared}
     if required:

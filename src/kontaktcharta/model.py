@@ -25,6 +25,7 @@ from .keys import (
     Cel,
     Choice,
     Date,
+    Image,
     Int,
     Lang,
     ListOf,
@@ -41,6 +42,7 @@ from .keys import (
     declared,
     key,
 )
+from .picture import Picture
 from .text import Text
 
 Use = Literal["business", "private", "mixed"]
@@ -398,6 +400,15 @@ class Charta:
         default=None,
         policy=False,
     )
+    image: Picture | None = key(
+        Image(),
+        "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF "
+        "file under site_src/static, whose address follows `url`.",
+        example="https://erika.example/vorschau.png",
+        absent="no picture",
+        default=None,
+        late=True,
+    )
     updated: datetime.date = key(Date(), "Date of this revision.", example="2026-11-21")
     review_by: datetime.date | None = key(
         Date(),
@@ -492,6 +503,7 @@ __all__ = [
     "Fact",
     "Messages",
     "Owner",
+    "Picture",
     "Platform",
     "Request",
     "Section",

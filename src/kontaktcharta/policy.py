@@ -83,10 +83,11 @@ def added(cls: type, translation: bool = False) -> dict[str, tuple[str, Key]]:
 
 def presence(declared: Key, top: bool) -> str:
     """How charta.json has a key: `required` (always, with a value), `nullable` (always, null
-    where the charta gives none: the top level) or `optional` (only where the charta gives it)."""
+    where the charta gives none: the top level, but for a `late` key) or `optional` (only where
+    the charta gives it)."""
     if declared.required or declared.written is not None or declared.default is not None:
         return "required"
-    return "nullable" if top else "optional"
+    return "nullable" if top and not declared.late else "optional"
 
 
 def render_policy(charta: Charta) -> dict[str, Any]:
@@ -180,13 +181,14 @@ class _Writer:
         fallback = declared.written
         merged = isinstance(kind, Markdown) and name == "text"
         charta = self.charta
+        null = presence(declared, top) == "nullable"
 
         def write(data: dict[str, Any], obj: Any) -> None:
             value = getattr(obj, name)
             if value is None and fallback is not None:
                 data[name] = fallback(charta)
             elif value is None:
-                if top:
+                if null:
                     data[name] = None
             elif merged:
                 data["text"] = value.plain

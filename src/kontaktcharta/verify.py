@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import visitor
 from .markup import SECTIONS, TEXT, VOID, CriteriaOnPage, elements_of
+from .preview import head_problems
 from .shown import problems as shown_problems
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -112,7 +113,10 @@ def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bo
     for node, attrs in elements:
         if "id" in attrs:
             by_id.setdefault(attrs["id"] or "", node)
-    found = _fragment_title(everything, policy) if fragment else _page_head(everything, policy)
+    if fragment:
+        found = _fragment_title(everything, policy)
+    else:  # a whole page: its head, and what it says to link previews (preview.py)
+        found = _page_head(everything, policy) + head_problems(elements, policy)
     shown: dict[LexborNode, str] = {}  # each criterion's text: its name in messages
     for name in (*SECTIONS, "declined"):
         section = by_id.get(name)
