@@ -1,0 +1,119 @@
+"""The runtime common-expression-language (the Rust cel-interpreter), where cel-expr-python has no
+wheel. It neither checks types nor gives a syntax tree: a rule is read by syntax.py and checked
+by types.py as cel-cpp would, measured on that tree, and only then compiled by the interpreter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import cel
+
+from .. import limits
+from ..model import PLATFORM
+from . import syntax, types
+from .runtime import Compiled, Facts, Missing, RuleProblem, beyond, explain
+
+NAME: Final = "rust"
+
+_CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): ([^\n]*)")
+_MISSING = re.compile(r"Undefined variable or function: '([^']+)'")
+_FAILED: Final = (RuntimeError, ValueError, TypeError, ArithmeticError, LookupError)
+"""What the interpreter raises for a rule that fails."""
+
+
+def compile(facts: Facts, expression: str) -> Compiled | RuleProblem:
+    """Parse, check and measure a rule as cel-cpp would, then compile it."""
+    try:
+        tree = syntax.parse(expression)
+    except syntax.SyntaxProblem as problem:
+        if problem.too_deep:
+            return RuleProblem(1, 1, limits.too_deep())
+        return _syntax_problem(expression, problem, facts)
+    declared: dict[str, types.Type] = {name: kind for name, kind in facts}
+    declared[PLATFORM] = "string"
+    try:
+        kind = types.check(tree, declared)
+    except types.TypeProblem as problem:
+        return RuleProblem(*_place(expression, problem.at), explain(problem.message, facts))
+    if kind != "bool":
+        return RuleProblem(1, 1, f"the rule gives {types.named(kind)}, expected a bool")
+    shape = limits.measure(tree, dict(facts))
+    beyond_limits = beyond(shape)
+    if beyond_limits is not None:
+        return beyond_limits
+    try:
+        program = cel.compile(expression)
+    except _FAILED as error:  # read by our parser, not by the interpreter's
+        return _message(expression, str(error), facts)
+    names = syntax.free_names(tree)
+    reads = tuple(name for name in [*declared] if name in names)
+    return Compiled(program, shape.cost, reads)
+
+
+def listed(facts: Facts, expressions: Sequence[str]) -> Any | None:
+    """One program giving the list of these rules' values."""
+    source = ",\n".join(f"({expression}\n)" for expression in expressions)
+    try:
+        return cel.compile(f"[{source}]")
+    except _FAILED:  # pragma: no cover - each compiled on its own
+        return None
+
+
+def arena() -> None:
+    """The interpreter has no arena."""
+    return None
+
+
+def activation(facts: Facts, values: Mapping[str, Any]) -> Any:
+    """The values as they are: the interpreter converts them for each evaluation."""
+    return dict(values)
+
+
+def evaluate(
+    program: Any, values: Mapping[str, Any], arena: Any = None, activation: Any = None
+) -> bool | Missing | str:
+    """A rule's value: True, False, the variable it lacks, or the interpreter's word for why
+    it failed."""
+    try:
+        result = program.execute(activation if activation is not None else dict(values))
+    except _FAILED as error:
+        text = str(error)
+        missing = _MISSING.match(text)
+        return Missing(missing.group(1)) if missing else text.split(". ")[0]
+    if result is True or result is False:
+        return result
+    return f"the rule gave {result!r}, not a bool"  # pragma: no cover - checked as a bool
+
+
+def evaluate_list(program: Any, values: Mapping[str, Any], arena: Any) -> list[Any] | None:
+    """The values of a listed program, or None when one of them is open or fails."""
+    try:
+        found = program.execute(values)
+    except _FAILED:
+        return None
+    return found if type(found) is list else None
+
+
+def _place(expression: str, at: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset."""
+    line = expression.count("\n", 0, at) + 1
+    return line, at - (expression.rfind("\n", 0, at) + 1) + 1
+
+
+def _syntax_problem(expression: str, problem: syntax.SyntaxProblem, facts: Facts) -> RuleProblem:
+    """A rule our parser cannot read: in the interpreter's words (its parser is cel-cpp's ANTLR
+    grammar too), else in ours."""
+    try:
+        cel.compile(expression)
+    except _FAILED as error:
+        return _message(expression, str(error), facts)
+    return RuleProblem(*_place(expression, problem.at), problem.message)
+
+
+def _message(expression: str, text: str, facts: Facts) -> RuleProblem:
+    found = _CEL_ERROR.search(text)
+    if found is None:
+        return RuleProblem(1, 1, text)
+    return RuleProblem(int(found.group(1)), int(found.group(2)), explain(found.group(3), facts))
