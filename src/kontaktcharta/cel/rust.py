@@ -4,6 +4,7 @@ by types.py as cel-cpp would, measured on that tree, and only then compiled by t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -21,6 +22,28 @@ _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): ([^\n]*)")
 _MISSING = re.compile(r"Undefined variable or function: '([^']+)'")
 _FAILED: Final = (RuntimeError, ValueError, TypeError, ArithmeticError, LookupError)
 """What the interpreter raises for a rule that fails."""
+_WORDS: Final = (
+    (re.compile(r"division by zero"), "divide by zero"),
+    (re.compile(r"modulo by zero"), "modulus by zero"),
+    (re.compile(r"Arithmetic overflow in '\w+'"), "integer overflow"),
+)
+"""The interpreter's words for the commonest failures, and cel-cpp's, which a message gives."""
+_SIZE: Final = "__size__"
+"""`size` as the interpreter gets it: its own counts the bytes of a text, CEL's its characters
+(code points), so every call of `size` goes to this function of ours."""
+_FUNCTIONS: Final = {_SIZE: len}
+
+
+def source(expression: str) -> str:
+    """A rule as the interpreter gets it: each call of `size` made a call of `__size__`."""
+    found = syntax.tokens(expression)
+    parts: list[str] = []
+    last = 0
+    for (kind, text, at), following in itertools.pairwise(found):
+        if kind == "name" and text == "size" and following[0] == "(":
+            parts += [expression[last:at], _SIZE]
+            last = at + len(text)
+    return "".join(parts) + expression[last:]
 
 
 def compile(facts: Facts, expression: str) -> Compiled | RuleProblem:
@@ -44,7 +67,7 @@ def compile(facts: Facts, expression: str) -> Compiled | RuleProblem:
     if beyond_limits is not None:
         return beyond_limits
     try:
-        program = cel.compile(expression)
+        program = cel.compile(source(expression))
     except _FAILED as error:  # read by our parser, not by the interpreter's
         return _message(expression, str(error), facts)
     names = syntax.free_names(tree)
@@ -54,9 +77,9 @@ def compile(facts: Facts, expression: str) -> Compiled | RuleProblem:
 
 def listed(facts: Facts, expressions: Sequence[str]) -> Any | None:
     """One program giving the list of these rules' values."""
-    source = ",\n".join(f"({expression}\n)" for expression in expressions)
+    listed = ",\n".join(f"({source(expression)}\n)" for expression in expressions)
     try:
-        return cel.compile(f"[{source}]")
+        return cel.compile(f"[{listed}]")
     except _FAILED:  # pragma: no cover - each compiled on its own
         return None
 
@@ -67,8 +90,8 @@ def arena() -> None:
 
 
 def activation(facts: Facts, values: Mapping[str, Any]) -> Any:
-    """The values as they are: the interpreter converts them for each evaluation."""
-    return dict(values)
+    """The values converted for the interpreter once, with our functions."""
+    return cel.Context(variables=dict(values), functions=_FUNCTIONS)
 
 
 def evaluate(
@@ -77,11 +100,18 @@ def evaluate(
     """A rule's value: True, False, the variable it lacks, or the interpreter's word for why
     it failed."""
     try:
-        result = program.execute(activation if activation is not None else dict(values))
+        if activation is None:
+            activation = cel.Context(variables=dict(values), functions=_FUNCTIONS)
+        result = program.execute(activation)
     except _FAILED as error:
         text = str(error)
         missing = _MISSING.match(text)
-        return Missing(missing.group(1)) if missing else text.split(". ")[0]
+        if missing is not None:
+            return Missing(missing.group(1))
+        for words, said in _WORDS:
+            if words.match(text):
+                return said
+        return text.split("\n")[0]
     if result is True or result is False:
         return result
     return f"the rule gave {result!r}, not a bool"  # pragma: no cover - checked as a bool
@@ -90,7 +120,7 @@ def evaluate(
 def evaluate_list(program: Any, values: Mapping[str, Any], arena: Any) -> list[Any] | None:
     """The values of a listed program, or None when one of them is open or fails."""
     try:
-        found = program.execute(values)
+        found = program.execute(cel.Context(variables=values, functions=_FUNCTIONS))
     except _FAILED:
         return None
     return found if type(found) is list else None

@@ -44,6 +44,7 @@ def _overloads() -> dict[str, list[tuple[bool, tuple[Type, ...], Type]]]:
     numbers = ("int", "uint", "double")
     ordered = (*numbers, "string", "bytes", "bool", "timestamp", "duration")
     add("!_", ("bool",), "bool")
+    add("_?_:_", ("bool", "A", "A"), "A")
     add("@not_strictly_false", ("bool",), "bool")
     for kind in ("int", "double"):
         add("-_", (kind,), kind)
@@ -224,8 +225,6 @@ def _resolve(node: Node, found: list[Type]) -> Type:
     overloads = OVERLOADS.get(node.name)
     if overloads is None:
         raise TypeProblem(f"undeclared reference to '{node.name}'", node.at)
-    if node.name == "_?_:_":
-        overloads = [(False, ("bool", "A", "A"), "A")]
     results: list[Type] = []
     for receiver, params, result in overloads:
         if receiver != node.target or len(params) != len(found):
