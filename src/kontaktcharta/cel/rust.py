@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import cel
 
@@ -120,7 +120,8 @@ def evaluate(
 def evaluate_list(program: Any, values: Mapping[str, Any], arena: Any) -> list[Any] | None:
     """The values of a listed program, or None when one of them is open or fails."""
     try:
-        found = program.execute(cel.Context(variables=values, functions=_FUNCTIONS))
+        context = cel.Context(variables=cast(dict[str, Any], values), functions=_FUNCTIONS)
+        found = program.execute(context)
     except _FAILED:
         return None
     return found if type(found) is list else None
