@@ -134,13 +134,8 @@ def _place(expression: str, at: int) -> tuple[int, int]:
 
 
 def _syntax_problem(expression: str, problem: syntax.SyntaxProblem, facts: Facts) -> RuleProblem:
-    """A rule our parser cannot read: in the interpreter's words (its parser is cel-cpp's ANTLR
-    grammar too), else in ours."""
-    try:
-        cel.compile(expression)
-    except _FAILED as error:
-        return _message(expression, str(error), facts)
-    return RuleProblem(*_place(expression, problem.at), problem.message)
+    """A rule our parser cannot read, in cel-cpp's words as far as our parser knows them."""
+    return RuleProblem(*_place(expression, problem.at), explain(problem.message, facts))
 
 
 def _message(expression: str, text: str, facts: Facts) -> RuleProblem:

@@ -87,6 +87,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _KEYWORDS: Final = frozenset(["true", "false", "null", "in"])
+_QUOTES: Final = "\"'"
 _ESCAPE = re.compile(
     r"\\(?:([abfnrtv\\?\"'`])|[xX]([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})"
     r"|([0-3][0-7]{2})|(.))",
@@ -120,7 +121,11 @@ def tokens(source: str) -> list[Token]:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if match is None:
-            raise SyntaxProblem(f"token recognition error at: '{source[position]}'", position)
+            raise SyntaxProblem(
+                "Syntax error: token recognition error at: "
+                f"'{source[position:] if source[position] in _QUOTES else source[position]}'",
+                position,
+            )
         kind = match.lastgroup or ""
         text = match.group()
         if (kind == "name" and text in _KEYWORDS) or kind == "op":
@@ -137,7 +142,8 @@ def parse(source: str) -> Node:
     parser = _Parser(source)
     node, height = parser.expression()
     if parser.peek() != "eof":
-        parser.fail("extraneous input")
+        _, text, at = parser.take()
+        raise SyntaxProblem(f"Syntax error: extraneous input '{text}' expecting <EOF>", at)
     if height > NESTING:
         raise SyntaxProblem("Exceeded max recursion depth", too_deep=True)
     return node
@@ -162,13 +168,13 @@ class _Parser:
 
     def expect(self, kind: str) -> Token:
         if self.peek() != kind:
-            self.fail(f"expecting '{kind}'")
+            self.fail(f" expecting '{kind}'" if kind != "name" else " expecting IDENTIFIER")
         return self.take()
 
     def fail(self, message: str) -> None:
         kind, text, at = self.tokens[self.position]
         shown = "<EOF>" if kind == "eof" else text
-        raise SyntaxProblem(f"Syntax error: {message} at '{shown}'", at)
+        raise SyntaxProblem(f"Syntax error: mismatched input '{shown}'{message}", at)
 
     def expression(self) -> tuple[Node, int]:
         if self.nesting >= NESTING + 1:
@@ -310,7 +316,7 @@ class _Parser:
         constant = _constant(kind, text, at)
         if constant is None:
             self.position -= 1
-            self.fail("mismatched input")
+            self.fail("")  # CEL's list of every token it could take is left out
         return constant, 1  # type: ignore[return-value]
 
     def global_call(self, name: str, at: int) -> tuple[Node, int]:

@@ -148,8 +148,10 @@ class _Checker:
             return self.ident(node, scope)
         if kind == SELECT:
             return self.select(node, scope)
-        if kind == CALL:
-            found = [self.type(part, scope) for part in node.parts]
+        if kind == CALL:  # the arguments before the receiver, as cel-cpp checks them
+            found = [self.type(part, scope) for part in node.parts[node.target :]]
+            if node.target:
+                found.insert(0, self.type(node.parts[0], scope))
             return _resolve(node, found)
         if kind in (LIST, MAP):
             found = [self.type(part, scope) for part in node.parts]
