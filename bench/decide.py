@@ -44,8 +44,7 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
-from cel_expr_python import cel  # noqa: E402
-
+from kontaktcharta.cel.runtime import PACKAGES, RUNTIME  # noqa: E402
 from kontaktcharta.decide import Policy, decide  # noqa: E402
 from kontaktcharta.defaults import default_decline_template  # noqa: E402
 from kontaktcharta.policy import revision  # noqa: E402
@@ -76,6 +75,7 @@ def main() -> None:
     else:
         data = sample_policy()
         print(f"policy: {args.policy} not found; using the built-in sample policy")
+    print(f"CEL runtime: {RUNTIME.NAME} ({PACKAGES[RUNTIME.NAME]})")
     policy = Policy.from_json(data)
     rules = sum(c.rule is not None for c in policy.criteria.values())
     facts = len(policy.charta.facts)
@@ -152,7 +152,7 @@ def breakdown(policy: Policy, requests: list[Request], per_second: float) -> Non
     """Where the CPU time of one decision goes, part by part, in microseconds."""
 
     def run(program: Any, values: Any, arena: Any) -> Any:
-        return program.eval(None, values, None, arena).plain_value()  # as RuleGroup.evaluate
+        return RUNTIME.evaluate_list(program, values, arena)  # as RuleGroup.evaluate
 
     cases = []
     for request in requests:
@@ -223,12 +223,12 @@ class Arena:
     """A CEL arena for a number of evaluations, then a new one, as `decide` has it."""
 
     def __init__(self) -> None:
-        self.arena, self.uses = cel.Arena(), _ARENA_USES
+        self.arena, self.uses = RUNTIME.arena(), _ARENA_USES
 
     def __call__(self) -> Any:
         self.uses -= 1
         if self.uses <= 0:
-            self.arena, self.uses = cel.Arena(), _ARENA_USES
+            self.arena, self.uses = RUNTIME.arena(), _ARENA_USES
         return self.arena
 
 

@@ -109,13 +109,13 @@ try. The lists are as long as the limits let the first rule be."""
 
 
 def _depth(rule: str) -> int:
-    from kontaktcharta.rules import _cached_environment
+    from kontaktcharta.cel import syntax
 
     try:
-        program = _cached_environment(tuple(FACTS.items()), None).compile(rule)
-    except RuntimeError:  # deeper than CEL's parser goes
+        tree = syntax.parse(rule)
+    except syntax.SyntaxProblem:  # deeper than CEL's parser goes
         return limits.RULE_DEPTH + 1
-    return limits.measure(program.serialize(), FACTS).depth
+    return limits.measure(tree, FACTS).depth
 
 
 def _longest(make: Callable[[int, int], str]) -> int:

@@ -10,8 +10,25 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import browser
+from kontaktcharta.cel import runtime
 
 _CHROMIUM = browser.Chromium()
+RUNTIMES = tuple(runtime.RUNTIMES)
+"""The CEL runtimes that a test using the fixture `cel_runtime` runs on, each in turn."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses `cel_runtime` runs once on each CEL runtime."""
+    if "cel_runtime" in metafunc.fixturenames:
+        metafunc.parametrize("cel_runtime", RUNTIMES, indirect=True)
+
+
+@pytest.fixture
+def cel_runtime(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The CEL runtime (cpp or rust) that compiles and evaluates the rules in this test."""
+    name: str = request.param
+    monkeypatch.setattr(runtime, "RUNTIME", runtime.choose(name))
+    return name
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from kontaktcharta.build import render_site
 from kontaktcharta.errors import ChartaError
 from kontaktcharta.verify import compare
 
+pytestmark = pytest.mark.usefixtures("cel_runtime")  # on each CEL runtime
+
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
 VALID = [

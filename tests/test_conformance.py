@@ -49,7 +49,7 @@ def expected(case: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("path", DECIDE, ids=[p.stem for p in DECIDE])
-def test_python_decides_every_case(path: Path) -> None:
+def test_python_decides_every_case(path: Path, cel_runtime: str) -> None:
     for group in groups(path):
         policy = Policy.from_json(group["policy"])
         reference = Reference(read_policy(group["policy"]))
@@ -60,7 +60,7 @@ def test_python_decides_every_case(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", REFUSE, ids=[p.stem for p in REFUSE])
-def test_python_refuses_every_policy(path: Path) -> None:
+def test_python_refuses_every_policy(path: Path, cel_runtime: str) -> None:
     for group in groups(path):
         with pytest.raises(ChartaError) as refused:
             read_policy(group["policy"])

@@ -23,7 +23,8 @@ import pytest
 import yaml
 
 from kontaktcharta import limits
-from kontaktcharta.rules import _TOO_DEEP, _cached_environment
+from kontaktcharta.cel.cpp import _TOO_DEEP, environment
+from kontaktcharta.references import checked_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURE = ROOT / "tests" / "node" / "measure.mjs"
@@ -343,12 +344,12 @@ def corpus() -> list[Case]:
 def python_shape(rule: str, facts: dict[str, str]) -> dict[str, Any]:
     """What Python makes of a rule: its shape, `deep` where the parser stops, or `error`."""
     try:
-        program = _cached_environment(tuple(facts.items()), None).compile(rule)
+        program = environment(tuple(facts.items())).compile(rule)
     except RuntimeError as error:
         text = str(error)
         deep = any(deep in text for deep in _TOO_DEEP)
         return {"deep": True} if deep else {"error": text}
-    shape = limits.measure(program.serialize(), facts)
+    shape = limits.measure(checked_tree(program.serialize()), facts)
     return {
         "depth": shape.depth,
         "macro_depth": shape.macro_depth,

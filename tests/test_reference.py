@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from kontaktcharta.reference import Reference
 from kontaktcharta.request import RequestError
 from kontaktcharta.rules import RuleError
 from policies import whole_policy
+
+pytestmark = pytest.mark.usefixtures("cel_runtime")  # on each CEL runtime
 
 URL = "https://erika.example/charta/"
 PLATFORMS = ["xing", "linkedin", "facebook"]

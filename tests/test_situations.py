@@ -17,6 +17,8 @@ from kontaktcharta.verify import parse, text
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
+pytestmark = pytest.mark.usefixtures("cel_runtime")  # on each CEL runtime
+
 
 @pytest.fixture
 def built(

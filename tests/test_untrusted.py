@@ -24,6 +24,8 @@ from kontaktcharta.errors import ChartaError
 from kontaktcharta.rules import rule_cost
 from test_decide import QUIET, criterion, policy_data
 
+pytestmark = pytest.mark.usefixtures("cel_runtime")  # on each CEL runtime
+
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = {
     "met": "bool",

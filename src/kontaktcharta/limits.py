@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .references import NotChecked, fields, message
+from .cel.syntax import CALL, COMPREHENSION, CONST, IDENT, LIST, MAP, SELECT, STRUCT, Node
 
 CRITERIA: Final = 5_000
 """Criteria in one list (`accept.criteria`, `decline.criteria`): 10,000 in all."""
@@ -79,25 +79,18 @@ class RuleShape:
     """The patterns of its `matches`, as written in the rule."""
 
 
-def measure(serialized: bytes, facts: Mapping[str, str]) -> RuleShape:
-    """The shape of a checked expression (`Expression.serialize()`) over these facts (their
-    types by name); NotChecked where unread."""
-    checked = fields(serialized, 2)  # Any.value: the CheckedExpr
-    expressions = fields(checked[0], 4) if len(checked) == 1 else []  # CheckedExpr.expr
-    if len(expressions) != 1:
-        raise NotChecked("no expression in the CheckedExpr")
-    try:
-        tree = _Tree(expressions[0], facts)
-    except (IndexError, RecursionError) as error:  # cut short
-        raise NotChecked(str(error)) from None
+def measure(tree: Node, facts: Mapping[str, str]) -> RuleShape:
+    """The shape of a rule's syntax tree (as cel-cpp makes it: references.checked_tree, or
+    cel.syntax.parse) over these facts (their types by name)."""
+    measured = _Tree(tree, facts)
     return RuleShape(
-        tree.depth,
-        tree.macro_depth,
-        tree.literal,
-        tree.cost(),
-        tree.largest,
-        tree.regex,
-        tuple(tree.patterns),
+        measured.depth,
+        measured.macro_depth,
+        measured.literal,
+        measured.cost(),
+        measured.largest,
+        measured.regex,
+        tuple(measured.patterns),
     )
 
 
@@ -139,14 +132,8 @@ def problem(shape: RuleShape) -> str | None:
     return None
 
 
-# Fields of cel.expr.Expr (cel-spec's syntax.proto) and of the messages inside it.
-_CONST, _IDENT, _SELECT, _CALL, _LIST, _STRUCT, _COMPREHENSION = 3, 4, 5, 6, 7, 8, 9
-_STRING, _BYTES = 6, 7
-"""Constant: string_value, bytes_value."""
-_MACRO_PARTS: Final = (2, 4, 5, 6, 7)
-"""Comprehension: iter_range, accu_init, loop_condition, loop_step, result."""
-_LOOP_PARTS: Final = frozenset([5, 6])
-"""The parts of a comprehension that run once per entry."""
+_LOOP_PARTS: Final = frozenset([2, 3])
+"""The parts of a comprehension that run once per entry: its condition and its step."""
 _SCALAR: Final = 8
 """The size of a bool, an int or a double."""
 _CHARACTERS_PER_STEP: Final = 64
@@ -180,9 +167,9 @@ class _Node:
 
 
 class _Tree:
-    """A rule's syntax tree, read from the protobuf wire format, over facts of these types."""
+    """A rule's syntax tree, measured, over facts of these types."""
 
-    def __init__(self, expression: bytes, facts: Mapping[str, str]) -> None:
+    def __init__(self, tree: Node, facts: Mapping[str, str]) -> None:
         self.depth = 0
         self.macro_depth = 0
         self.literal = 0
@@ -196,40 +183,35 @@ class _Tree:
         self.facts = facts
         self.scope: dict[str, _Node] = {}
         """The macro variables in scope: each stands for an entry of the list it goes through."""
-        self.root = self._node(expression, 1, 0)
+        self.root = self._node(tree, 1, 0)
 
     def cost(self) -> int:
         """The steps the rule may take: see RuleShape.cost."""
         return _cost(self.root, max(self.entries, 1))
 
-    def _node(self, expression: bytes, depth: int, macros: int) -> _Node:
+    def _node(self, tree: Node, depth: int, macros: int) -> _Node:
         self.depth = max(self.depth, depth)
         node = _Node()
-        for number, value in message(expression):
-            if number == _CONST:
-                for kind, text in message(value):
-                    if kind in (_STRING, _BYTES):
-                        node.size = len(text)
-                        node.text = text.decode("utf-8", "replace")
-            elif number == _IDENT:
-                self._ident(node, b"".join(fields(value, 1)).decode())
-            elif number == _CALL:
-                self._call(node, value, depth, macros)
-            elif number == _SELECT:
-                node.children += [self._node(part, depth + 1, macros) for part in fields(value, 1)]
-            elif number in (_LIST, _STRUCT):
-                parts = fields(value, 1) if number == _LIST else fields(value, 2)
-                self._literal(len(parts))
-                if number == _STRUCT:  # map_key and value of each entry
-                    parts = [
-                        part for entry in parts for part in (*fields(entry, 3), *fields(entry, 4))
-                    ]
-                node.children += [self._node(part, depth + 1, macros) for part in parts]
-                node.entries = len(node.children)
-                node.size = sum(child.size for child in node.children)
-                node.entry = max((child.size for child in node.children), default=0)
-            elif number == _COMPREHENSION:
-                self._macro(node, value, depth, macros + 1)
+        kind = tree.kind
+        if kind == CONST:
+            if isinstance(tree.value, str | bytes):
+                text = tree.value.encode() if isinstance(tree.value, str) else tree.value
+                node.size = len(text)
+                node.text = text.decode("utf-8", "replace")
+        elif kind == IDENT:
+            self._ident(node, tree.name)
+        elif kind == CALL:
+            self._call(node, tree, depth, macros)
+        elif kind == SELECT:
+            node.children += [self._node(part, depth + 1, macros) for part in tree.parts]
+        elif kind in (LIST, MAP, STRUCT):
+            self._literal(len(tree.parts) // 2 if kind == MAP else len(tree.parts))
+            node.children += [self._node(part, depth + 1, macros) for part in tree.parts]
+            node.entries = len(node.children)
+            node.size = sum(child.size for child in node.children)
+            node.entry = max((child.size for child in node.children), default=0)
+        elif kind == COMPREHENSION:
+            self._macro(node, tree, depth, macros + 1)
         self.largest = max(self.largest, node.size)
         return node
 
@@ -243,11 +225,9 @@ class _Tree:
         elif name == "platform":
             node.size = _PLATFORM
 
-    def _call(self, node: _Node, call: bytes, depth: int, macros: int) -> None:
-        function = b"".join(fields(call, 2)).decode()
-        parts = [
-            self._node(part, depth + 1, macros) for part in (*fields(call, 1), *fields(call, 3))
-        ]
+    def _call(self, node: _Node, call: Node, depth: int, macros: int) -> None:
+        function = call.name
+        parts = [self._node(part, depth + 1, macros) for part in call.parts]
         node.children = parts
         if function == "_+_":  # strings or lists: both together
             node.size = sum(part.size for part in parts)
@@ -279,27 +259,24 @@ class _Tree:
         text = max(part.size for part in parts[:-1])
         return REGEX_STEPS + len(pattern) * REGEX_COUNT * text // _CHARACTERS_PER_STEP
 
-    def _macro(self, node: _Node, comprehension: bytes, depth: int, macros: int) -> None:
+    def _macro(self, node: _Node, comprehension: Node, depth: int, macros: int) -> None:
         self.macro_depth = max(self.macro_depth, macros)
-        variable = b"".join(fields(comprehension, 1)).decode()
-        accumulator = b"".join(fields(comprehension, 3)).decode()
         outer = dict(self.scope)
-        self.scope[accumulator] = _Node()
-        for number in _MACRO_PARTS:
-            for part in fields(comprehension, number):
-                child = self._node(part, depth + 1, macros)
-                (node.looped if number in _LOOP_PARTS else node.children).append(child)
-                if number == 2:  # the list gone through: the variable is one of its entries
-                    each = _Node()
-                    each.size = each.entry = child.entry
-                    self.scope[variable] = each
-                    node.entries = child.entries
-                elif number == 4 and fields(part, _LIST):
-                    node.copies = True  # accu_init is a list: map or filter
-                elif number == 6 and node.copies:  # the step adds [entry] to the list made
-                    node.entry = child.size
-                    node.size = max(node.entries, 1) * node.entry
-                    self.scope[accumulator] = node  # what the result reads
+        self.scope[comprehension.accumulator] = _Node()
+        for number, part in enumerate(comprehension.parts):  # range, init, condition, step, result
+            child = self._node(part, depth + 1, macros)
+            (node.looped if number in _LOOP_PARTS else node.children).append(child)
+            if number == 0:  # the list gone through: the variable is one of its entries
+                each = _Node()
+                each.size = each.entry = child.entry
+                self.scope[comprehension.name] = each
+                node.entries = child.entries
+            elif number == 1 and part.kind == LIST:
+                node.copies = True  # the initial value is a list: map or filter
+            elif number == 3 and node.copies:  # the step adds [entry] to the list made
+                node.entry = child.size
+                node.size = max(node.entries, 1) * node.entry
+                self.scope[comprehension.accumulator] = node  # what the result reads
         self.scope = outer
 
     def _literal(self, entries: int) -> None:

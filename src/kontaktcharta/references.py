@@ -6,12 +6,17 @@ something to a `Reference`: `name` (field 1), and `overload_id` (field 3) for a 
 references without overloads are the identifiers: the declared variables the expression reads,
 and the variables of its macros (`exists(x, …)` binds `x`, and CEL's own `@result`).
 
+Its `expr` (field 4) is the syntax tree, which `checked_tree` reads into the nodes of
+cel/syntax.py, so that the limits are measured on the same kind of tree on every runtime.
+
 Reading those few fields of the protobuf wire format here spares a dependency on protobuf.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from .cel.syntax import CALL, COMPREHENSION, CONST, IDENT, LIST, MAP, SELECT, STRUCT, Node
 
 _VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
 
@@ -34,6 +39,62 @@ def identifiers(serialized: bytes) -> frozenset[str]:
         return frozenset(names)
     except (IndexError, UnicodeDecodeError) as error:  # cut short, or not text
         raise NotChecked(str(error)) from None
+
+
+def checked_tree(serialized: bytes) -> Node:
+    """The syntax tree of a checked expression; NotChecked where unreadable."""
+    checked = fields(serialized, 2)  # Any.value: the CheckedExpr
+    expressions = fields(checked[0], 4) if len(checked) == 1 else []  # CheckedExpr.expr
+    if len(expressions) != 1:
+        raise NotChecked("no expression in the CheckedExpr")
+    try:
+        return _tree(expressions[0])
+    except (IndexError, RecursionError, UnicodeDecodeError) as error:  # cut short
+        raise NotChecked(str(error)) from None
+
+
+# Fields of cel.expr.Expr (cel-spec's syntax.proto) and of the messages inside it.
+_CONST, _IDENT, _SELECT, _CALL, _LIST, _STRUCT, _COMPREHENSION = 3, 4, 5, 6, 7, 8, 9
+_STRING, _BYTES = 6, 7
+"""Constant: string_value, bytes_value."""
+_MACRO_PARTS = (2, 4, 5, 6, 7)
+"""Comprehension: iter_range, accu_init, loop_condition, loop_step, result."""
+
+
+def _text(data: bytes, number: int) -> str:
+    return b"".join(fields(data, number)).decode()
+
+
+def _tree(expression: bytes) -> Node:
+    """One Expr and all below it."""
+    for number, value in message(expression):
+        if number == _CONST:
+            for kind, text in message(value):
+                if kind == _STRING:
+                    return Node(CONST, "string", value=text.decode("utf-8", "replace"))
+                if kind == _BYTES:
+                    return Node(CONST, "bytes", value=text)
+            return Node(CONST)
+        if number == _IDENT:
+            return Node(IDENT, _text(value, 1))
+        if number == _SELECT:
+            return Node(SELECT, _text(value, 2), [_tree(part) for part in fields(value, 1)])
+        if number == _CALL:
+            targets = fields(value, 1)
+            parts = [_tree(part) for part in (*targets, *fields(value, 3))]
+            return Node(CALL, _text(value, 2), parts, target=bool(targets))
+        if number == _LIST:
+            return Node(LIST, parts=[_tree(part) for part in fields(value, 1)])
+        if number == _STRUCT:
+            entries = fields(value, 2)
+            name = _text(value, 1)
+            numbers = (4,) if name else (3, 4)  # a message's field values; a map's keys, values
+            parts = [_tree(part) for entry in entries for n in numbers for part in fields(entry, n)]
+            return Node(STRUCT if name else MAP, name, parts)
+        if number == _COMPREHENSION:
+            parts = [_tree(part) for n in _MACRO_PARTS for part in fields(value, n)]
+            return Node(COMPREHENSION, _text(value, 1), parts, accumulator=_text(value, 3))
+    return Node(CONST)  # an Expr with nothing set
 
 
 def fields(data: bytes, number: int) -> list[bytes]:

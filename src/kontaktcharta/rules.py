@@ -7,125 +7,48 @@ for it. Every rule is evaluated by the CEL runtime.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.toml
-
 from . import limits
+from .cel import runtime as _cel
+from .cel.runtime import Compiled, Missing, RuleProblem
 from .model import PLATFORM
-from .references import NotChecked, identifiers
 
-RULE_TYPES: Final[dict[str, cel.Type]] = {
-    "bool": cel.Type.BOOL,
-    "int": cel.Type.INT,
-    "double": cel.Type.DOUBLE,
-    "string": cel.Type.STRING,
-}
-"""CEL type of each fact type a charta may declare."""
-
+__all__ = ["RuleError", "RuleGroup", "RuleProblem", "Rules", "check_rule", "rule_cost"]
 
 Values = Mapping[str, Any]
 """The facts of a request by name, plus `platform` where known."""
-
-_CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
-_EXPECTING = re.compile(r" expecting \{[^}]*,[^}]*,[^}]*\}")
-_UNDECLARED = re.compile(r"undeclared reference to '([^']*)'")
-_TOO_DEEP: Final = ("Exceeded max recursion depth", "Expression recursion limit exceeded")
-"""What CEL's parser says of an expression nested deeper than it goes: its tree (33 operators
-deep), or its grammar (33 parentheses, arguments or list entries inside one another)."""
-_MISSING = re.compile(r'No value with name "([^"]+)" found in Activation')
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class RuleProblem:
-    """Why a `when` expression cannot be used."""
-
-    line: int
-    """1-based line within the expression."""
-    column: int
-    """1-based column within the expression."""
-    message: str
-    """What is wrong, in CEL's words without its decoration, plus a hint."""
 
 
 class RuleError(Exception):
     """A rule failed for a request for another reason than a missing fact."""
 
 
-def _environment(facts: Mapping[str, str], *, without: str | None = None) -> cel.Env:
-    return _cached_environment(tuple(facts.items()), without)
-
-
-@functools.lru_cache(maxsize=64)
-def _cached_environment(facts: tuple[tuple[str, str], ...], without: str | None) -> cel.Env:
-    variables = {name: RULE_TYPES[kind] for name, kind in facts}
-    variables[PLATFORM] = cel.Type.STRING
-    variables.pop(without or "", None)
-    return cel.NewEnv(variables=variables)
-
-
-def _first_problem(error: RuntimeError, facts: Mapping[str, str]) -> RuleProblem:
-    text = str(error)
-    if any(deep in text for deep in _TOO_DEEP):
-        return RuleProblem(1, 1, limits.too_deep())
-    found = _CEL_ERROR.search(text)
-    if found is None:
-        return RuleProblem(1, 1, text.removeprefix("INVALID_ARGUMENT: ").strip())
-    message = found.group(3).removesuffix(" [INVALID_ARGUMENT]").replace(" (in container '')", "")
-    message = _EXPECTING.sub("", message)  # CEL's list of every token it could take
-    if _UNDECLARED.match(message):
-        message += f" (declared facts: {', '.join([*facts, PLATFORM])})"
-    elif "(double, int)" in message or "(int, double)" in message:
-        message += " (CEL does not mix int and double: write 5.0, not 5, for a double)"
-    return RuleProblem(int(found.group(1)), int(found.group(2)), message)
-
-
-Compiled = tuple[cel.Expression, int, tuple[str, ...]]
-"""A compiled rule, the steps it may take (limits.RuleShape.cost) and the patterns of its
-`matches` (limits.RuleShape.patterns)."""
-
-
 _KEPT_CHARACTERS: Final = 500_000
 """The compiled rules kept, by the length of their source together (a compiled rule takes about
 140 bytes per character): checking a policy and then deciding by it compiles once, and reading
 many policies in one process keeps some tens of MiB at the most."""
-_compiled: dict[tuple[tuple[tuple[str, str], ...], str], Compiled | RuleProblem] = {}
+_compiled: dict[tuple[str, tuple[tuple[str, str], ...], str], Compiled | RuleProblem] = {}
 _kept = [0]  # the characters of the rules in _compiled
 
 
 def _compile(facts: Mapping[str, str], expression: str) -> Compiled | RuleProblem:
-    key = (tuple(facts.items()), expression)
+    runtime = _cel.RUNTIME
+    key = (runtime.NAME, tuple(facts.items()), expression)
     found = _compiled.get(key)
     if found is None:
-        found = _compile_new(*key)
+        if len(expression) > limits.RULE_LENGTH:  # before CEL parses it
+            found = RuleProblem(1, 1, limits.too_long(expression))
+        else:
+            found = runtime.compile(key[1], expression)
         if _kept[0] + len(expression) > _KEPT_CHARACTERS:
             _compiled.clear()
             _kept[0] = 0
         _compiled[key] = found
         _kept[0] += len(expression)
     return found
-
-
-def _compile_new(facts: tuple[tuple[str, str], ...], expression: str) -> Compiled | RuleProblem:
-    if len(expression) > limits.RULE_LENGTH:  # before CEL parses it
-        return RuleProblem(1, 1, limits.too_long(expression))
-    try:
-        program = _cached_environment(facts, None).compile(expression)
-    except RuntimeError as error:
-        return _first_problem(error, dict(facts))
-    kind = program.return_type().name().lower()
-    if kind != "bool":
-        return RuleProblem(1, 1, f"the rule gives {kind}, expected a bool")
-    try:
-        shape = limits.measure(program.serialize(), dict(facts))
-    except NotChecked as error:  # pragma: no cover - CEL's own output
-        return RuleProblem(1, 1, f"the rule cannot be measured against the limits ({error})")
-    beyond = limits.problem(shape)
-    return (program, shape.cost, shape.patterns) if beyond is None else RuleProblem(1, 1, beyond)
 
 
 def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
@@ -137,13 +60,13 @@ def check_rule(expression: str, facts: Mapping[str, str]) -> RuleProblem | None:
 def rule_cost(expression: str, facts: Mapping[str, str]) -> int:
     """The steps a rule that compiles may take for one request (limits.RuleShape.cost)."""
     compiled = _compile(facts, expression)
-    return 0 if isinstance(compiled, RuleProblem) else compiled[1]
+    return 0 if isinstance(compiled, RuleProblem) else compiled.cost
 
 
 def rule_patterns(expression: str, facts: Mapping[str, str]) -> tuple[str, ...]:
     """The patterns of the `matches` of a rule that compiles, as written in it."""
     compiled = _compile(facts, expression)
-    return () if isinstance(compiled, RuleProblem) else compiled[2]
+    return () if isinstance(compiled, RuleProblem) else compiled.patterns
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -154,8 +77,8 @@ class Rule:
     """The criterion id, named in errors."""
     expression: str
     """The CEL source."""
-    program: cel.Expression
-    """The compiled expression."""
+    program: Any
+    """The compiled expression (the runtime's program)."""
     needs: tuple[str, ...]
     """The facts it reads, in declared order, `platform` last."""
     cost: int
@@ -163,21 +86,20 @@ class Rule:
 
 
 class Rules:
-    """The `when` expressions of one policy, compiled once."""
+    """The `when` expressions of one policy, compiled once by the process's CEL runtime."""
 
     def __init__(self, facts: Mapping[str, str], expressions: Mapping[str, str]) -> None:
-        self._facts = dict(facts)
+        self.runtime = _cel.RUNTIME
+        self._facts = tuple(facts.items())
         self._variables = frozenset([*facts, PLATFORM])
-        self._env = _environment(facts)
         self._rules: dict[str, Rule] = {}
-        self._lists: dict[tuple[str, ...], cel.Expression | None] = {}
+        self._lists: dict[tuple[str, ...], Any] = {}
         for name, expression in expressions.items():
             compiled = _compile(facts, expression)
             if isinstance(compiled, RuleProblem):
                 raise RuleError(f"the rule of criterion '{name}' is invalid: {compiled.message}")
-            program, cost, _ = compiled
             self._rules[name] = Rule(
-                name, expression, program, self._referenced(expression, program), cost
+                name, expression, compiled.program, compiled.reads, compiled.cost
             )
 
     def __getitem__(self, name: str) -> Rule:
@@ -186,38 +108,27 @@ class Rules:
     def __contains__(self, name: object) -> bool:
         return name in self._rules
 
-    def activation(self, values: Values) -> cel.Activation:
+    def activation(self, values: Values) -> Any:
         """The request's values converted for CEL once, to share between evaluations."""
-        return self._env.Activation(values)
+        return self.runtime.activation(self._facts, values)
 
     def evaluate(
         self,
         name: str,
         values: Values,
-        activation: cel.Activation | None = None,
+        activation: Any = None,
         *,
-        arena: cel._InternalArena | None = None,
+        arena: Any = None,
     ) -> bool | None:
         """The value of one criterion's rule for these facts: True, False or None (open)."""
-        program = self._rules[name].program
-        try:
-            if activation is not None:
-                result = program.eval(activation).value()
-            elif arena is not None:
-                result = program.eval(None, values, None, arena).value()  # data=, arena=
-            else:
-                result = program.eval(data=values).value()
-        except RuntimeError as error:  # a value CEL cannot take; requests are checked before
-            raise RuleError(f"the rule of criterion '{name}' failed: {error}") from None
+        result = self.runtime.evaluate(self._rules[name].program, values, arena, activation)
         if result is True or result is False:
-            return bool(result)
-        missing = _MISSING.search(str(result))
-        if missing is not None:
-            fact = missing.group(1)
-            if fact in self._variables and fact not in values:
+            return result
+        if type(result) is Missing:
+            if result.name in self._variables and result.name not in values:
                 return None
-        detail = str(result).split(": ", 1)[-1]
-        raise RuleError(f"the rule of criterion '{name}' failed: {detail}")
+            result = f"no value with name {result.name!r}"
+        raise RuleError(f"the rule of criterion '{name}' failed: {result}")
 
     def needs(self, name: str) -> tuple[str, ...]:
         """The facts the rule reads, in declared order, `platform` last."""
@@ -227,7 +138,7 @@ class Rules:
         """These rules, to evaluate together for a request."""
         return RuleGroup(self, tuple(names))
 
-    def listed(self, names: tuple[str, ...]) -> cel.Expression | None:
+    def listed(self, names: tuple[str, ...]) -> Any:
         """One CEL program giving the list of these rules' values; compiled once. None where
         CEL cannot compile the list (a rule nested as deep as its parser goes on its own)."""
         if names in self._lists:
@@ -235,56 +146,10 @@ class Rules:
         listed = sum(map(len, self._lists)) + len(names)
         if len(self._lists) >= _PROGRAMS or listed > _LISTED_RULES:
             self._lists.clear()
-        source = ",\n".join(f"({self._rules[name].expression}\n)" for name in names)
-        try:
-            program = self._env.compile(f"[{source}]")
-        except RuntimeError:
-            program = None  # the rules are evaluated one by one
+        expressions = [self._rules[name].expression for name in names]
+        program = self.runtime.listed(self._facts, expressions)
         self._lists[names] = program
         return program
-
-    def _referenced(self, expression: str, program: cel.Expression) -> tuple[str, ...]:
-        """The facts a rule reads, as CEL's type checker resolved its identifiers. A macro's own
-        variable (`exists(x, …)`) could hide a fact of the same name; such rules are compiled
-        again to learn which facts they read (`_compiled_without`)."""
-        declared = [*self._facts, PLATFORM]
-        try:
-            names = identifiers(program.serialize())
-        except NotChecked:
-            names = None
-        if names is not None and names.issubset(declared):
-            return tuple(fact for fact in declared if fact in names)
-        return self._compiled_without(expression)
-
-    def _compiled_without(self, expression: str) -> tuple[str, ...]:
-        # A fact is read when the expression does not compile without it. That leaves out
-        # words in string literals, member names and macro variables. One compile with no
-        # facts declared names every one the expression reads, unless CEL stops counting.
-        try:
-            _NO_FACTS().compile(expression)
-        except RuntimeError as error:
-            text = str(error)
-            if _TOO_MANY not in text:
-                names = {name.lstrip(".").split(".")[0] for name in _UNDECLARED.findall(text)}
-                return tuple(fact for fact in [*self._facts, PLATFORM] if fact in names)
-        else:
-            return ()
-        found = []
-        for fact in [*self._facts, PLATFORM]:
-            if not re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", expression):
-                continue
-            try:
-                _environment(self._facts, without=fact).compile(expression)
-            except RuntimeError as error:
-                if {fact, "." + fact} & set(_UNDECLARED.findall(str(error))):
-                    found.append(fact)
-        return tuple(found)
-
-
-_NO_FACTS: Final = functools.cache(lambda: cel.NewEnv(variables={}))
-"""A CEL environment that declares nothing, to learn which facts an expression reads."""
-_TOO_MANY: Final = "maximum number of ERROR issues exceeded"
-"""CEL's word that it stopped listing problems."""
 
 
 _PROGRAMS: Final = 1024
@@ -315,7 +180,7 @@ class Shape:
     """The names of the facts given (and `platform`, where the request names it)."""
     read: tuple[int, ...]
     """The rules that read a given fact: `complete`, then those of `partial`."""
-    everything: cel.Expression | None
+    everything: Any
     """Those rules as one CEL list: tried first, as most requests leave none of them open.
     Compiled for the second request of this shape: one request alone (a build checking its
     examples) is quicker rule by rule than compiling thousands of rules again as a list."""
@@ -357,7 +222,10 @@ class RuleGroup:
         self._orders: dict[tuple[str, ...], Shape] = {}  # the same, by the order a request gives
         self._most = max(4, min(_PROGRAMS, _LISTED_RULES // max(1, len(names))))
         """The most shapes kept (each may hold a CEL list of the group's rules)."""
-        self._arena = cel.Arena()
+        self._new_arena = rules.runtime.arena
+        self._values = rules.runtime.evaluate_list
+        self._cpp = rules.runtime.NAME == "cpp"
+        self._arena = self._new_arena()
         steps = sum(rules[name].cost for name in names)
         self._arena_uses = max(1, min(_ARENA_USES, _ARENA_STEPS // max(steps, 1)))
         self._uses = self._arena_uses
@@ -370,7 +238,7 @@ class RuleGroup:
         shape = self._orders.get(order) or self._shape(order)  # self.shape(values), inline
         self._uses -= 1
         if self._uses <= 0:
-            self._arena, self._uses = cel.Arena(), self._arena_uses
+            self._arena, self._uses = self._new_arena(), self._arena_uses
         program = shape.everything
         if program is None:
             if not shape.read:
@@ -383,12 +251,17 @@ class RuleGroup:
             )
             if program is None:
                 return shape, self._each(shape, values, listing=False)
-        try:  # eval(data=values, arena=…), given by position: pybind11 takes that quicker
-            found = program.eval(None, values, None, self._arena).plain_value()
-        except RuntimeError:  # a value CEL cannot take
-            found = None
-        if type(found) is list:
-            return shape, found
+        if self._cpp:  # cel-expr-python, inline: eval(data=values, arena=…) by position
+            try:
+                found = program.eval(None, values, None, self._arena).plain_value()
+            except RuntimeError:  # a value CEL cannot take
+                found = None
+            if type(found) is list:
+                return shape, found
+        else:
+            found = self._values(program, values, self._arena)
+            if found is not None:
+                return shape, found
         return shape, self._each(shape, values, listing=True)
 
     def _each(self, shape: Shape, values: Values, listing: bool) -> list[Result]:
@@ -404,13 +277,9 @@ class RuleGroup:
             found.append(self._one(index, {name: values[name] for name in names}))
         return found
 
-    def _list(self, program: cel.Expression, values: Values) -> list[Result] | None:
+    def _list(self, program: Any, values: Values) -> list[Result] | None:
         """The values of a list of rules, or None when one of them is open or fails."""
-        try:
-            found = program.eval(None, values, None, self._arena).plain_value()
-        except RuntimeError:
-            return None
-        return found if type(found) is list else None
+        return self._values(program, values, self._arena)
 
     def shape(self, values: Values) -> Shape:
         """How the group is evaluated for requests that give these values' names."""
