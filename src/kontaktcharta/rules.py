@@ -17,6 +17,7 @@ from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.
 
 from . import limits
 from .model import PLATFORM
+from .portable_rules import Construct, constructs
 from .references import NotChecked, identifiers
 
 RULE_TYPES: Final[dict[str, cel.Type]] = {
@@ -144,6 +145,18 @@ def rule_patterns(expression: str, facts: Mapping[str, str]) -> tuple[str, ...]:
     """The patterns of the `matches` of a rule that compiles, as written in it."""
     compiled = _compile(facts, expression)
     return () if isinstance(compiled, RuleProblem) else compiled[2]
+
+
+def rule_constructs(expression: str, facts: Mapping[str, str]) -> list[Construct]:
+    """The parts of a rule that compiles that JavaScript readers refuse or run differently
+    (portable_rules.py)."""
+    compiled = _compile(facts, expression)
+    if isinstance(compiled, RuleProblem):
+        return []
+    try:
+        return constructs(expression, compiled[0].serialize(), facts)
+    except NotChecked:  # pragma: no cover - CEL's own output
+        return []
 
 
 @dataclass(frozen=True, slots=True, eq=False)
