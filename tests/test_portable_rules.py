@@ -404,6 +404,13 @@ def test_the_build_warns_of_each_construct_at_the_rule_s_line_and_builds(
     )
 
 
+def test_the_format_lists_every_construct_as_the_build_names_it() -> None:
+    text = (ROOT / "docs" / "format.md").read_text("utf-8").replace("`", "")
+    listed = text.split("### What JavaScript readers run differently")[1].split("\n### ")[0]
+    missing = [c.what for c in CONSTRUCTS if f"| {c.what} | {c.verb}" not in listed]
+    assert not missing
+
+
 def _doubles() -> list[float]:
     """Doubles of every sort: edges of the notation, random bits, random decimals."""
     rng = random.Random(22)
