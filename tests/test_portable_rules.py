@@ -275,7 +275,7 @@ def _conformance_rules() -> Iterator[tuple[str, dict[str, str]]]:
                         yield criterion["when"], types
     for path in sorted((ROOT / "conformance" / "chartas").glob("*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8"))
-        types = {name: fact["type"] for name, fact in data.get("facts", {}).items()}
+        types = {name: fact["type"] for name, fact in (data.get("facts") or {}).items()}
         for side in ("accept", "decline"):
             for criterion in data.get(side, {}).get("criteria", []):
                 if isinstance(criterion.get("when"), str):

@@ -151,9 +151,9 @@ MAP_KEY: Final = Construct(
 )
 MAP_ORDER: Final = Construct(
     "map-order",
-    'map() or filter() of a map ({"a": 1}.map(k, k)), whose order CEL leaves open',
+    'map() or filter() of a map ({"a": 1}.map(k, k))',
     False,
-    'go through a list of its keys (["a"].map(k, …))',
+    'go through a list of its keys (["a"].map(k, …)): CEL leaves the order of a map open',
 )
 CONSTRUCTS: Final = (
     HAS_LITERAL,
