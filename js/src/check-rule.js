@@ -3,13 +3,14 @@
 // facts and `platform` by the runtime that decides (cel-js, through rules.js `environment`) and
 // giving a bool, within the limits of its shape (measure.js). Where cel-js takes a rule cel-cpp
 // (Python's CEL) refuses, the rule is refused too: a function cel-cpp does not have, an order of
-// an int and a double, a map's key of another type, `has` of a text's or number's field, a rule
-// that gives `!!dyn(…)`. docs/format.md lists what is left.
+// an int and a double, a map's key of another type, `has` of a text's or number's field. The
+// signs cel-cpp's parser cancels (`!!x` is `x`) are left out before cel-js reads the rule, as
+// rules.js does to decide. docs/format.md lists what is left.
 
 import {environment} from './rules.js'
 import {RULE_LENGTH, problem, tooDeep, tooLong} from './limits.js'
 import {measure} from './measure.js'
-import {SyntaxProblem, parseRule} from './syntax.js'
+import {SyntaxProblem, parseRule, withoutCancelledSigns} from './syntax.js'
 
 /** Functions of cel-cpp's standard environment: called on their own, and on a value. */
 const FUNCTIONS = new Set(
@@ -59,7 +60,7 @@ function checkRule(env, expression, types, declared) {
   let checked
   let parsed
   try {
-    parsed = env.parse(expression)
+    parsed = env.parse(withoutCancelledSigns(expression))
     checked = parsed.check()
   } catch (error) {
     checked = {valid: false, error}
@@ -68,8 +69,7 @@ function checkRule(env, expression, types, declared) {
   if (syntax !== null) return syntax.message
   const refused = unknown(tree, new Set(declared)) ?? typed(parsed.ast)
   if (refused !== null) return refused
-  const type = resultType(tree, parsed.ast) ?? checked.type
-  if (type !== 'bool') return `the rule gives ${type}, expected a bool`
+  if (checked.type !== 'bool') return `the rule gives ${checked.type}, expected a bool`
   const shape = measure(tree, types)
   return problem(shape) ?? shape.cost
 }
@@ -143,13 +143,4 @@ function typed(ast) {
     return typeof node.op === 'string' ? walk(node.args) : null
   }
   return walk(ast)
-}
-
-// The type of a rule whose `!` or `-` signs cel-cpp's parser cancels (`!!x` is `x`): the type
-// of what they stand before, in cel-js's tree, which keeps them; null where none cancel.
-function resultType(tree, ast) {
-  if (tree.op === 'call' && (tree.fn === '!_' || tree.fn === '-_')) return null
-  let node = ast
-  while (node?.op === '!_' || node?.op === '-_') node = node.args
-  return node === ast ? null : (node?.checkedType?.name ?? null)
 }

@@ -9,7 +9,9 @@
 // rule is compiled, and refuses to decide with a version where they do not hold.
 
 import {Environment} from '@marcbachmann/cel-js'
+import {doubleText, parseDouble, uintDigits, uintRange, utf8Text} from './conversions.js'
 import {matches} from './regex.js'
+import {withoutCancelledSigns} from './syntax.js'
 
 export const PLATFORM = 'platform'
 
@@ -55,7 +57,7 @@ export class Rule {
     this.expression = expression
     let program
     try {
-      program = env.parse(expression)
+      program = env.parse(withoutCancelledSigns(expression))
     } catch (error) {
       throw new RuleFailure(summary(error)) // does not parse
     }
@@ -175,6 +177,12 @@ export function freeVariables(ast) {
 // - int `-x`, `x / y` and `x % y` fail with an overflow beyond 64 bits (the runtime gives a
 //   number beyond 64 bits); `int(double)` fails outside the int range; `int(string)` takes what
 //   cel-cpp takes (spaces around, a sign), and fails for an empty text.
+// - `string(double)` writes cel-cpp's digits (`1e+20`, `inf`); `double(string)` reads what
+//   cel-cpp reads (spaces around, `0x1p3`, `nan(…)`); `uint(string)` takes spaces and a `+`;
+//   `uint(double)` fails below 0; `string(bytes)` fails for bytes that are not UTF-8
+//   (conversions.js).
+// - the signs cel-cpp's parser cancels (`!!x`, `--x`) are left out before cel-js parses the rule
+//   (syntax.js `withoutCancelledSigns`).
 // - strings compare by code point (the runtime compares UTF-16 code units).
 // - filter() and exists_one(): where the predicate fails for several elements, the last
 //   failure is the result (the runtime stops at the first).
@@ -202,7 +210,8 @@ function adjust(node) {
     case 'call':
       if (!expanded) {
         node.evaluate = callInOrder
-        if (node.args[0] === 'int') wrap(node, toInt)
+        const convert = CONVERSIONS[node.args[0]]
+        if (convert !== undefined) wrap(node, convert)
       }
       break
     case 'rcall':
@@ -342,6 +351,47 @@ function toInt(original) {
   }
 }
 
+function toUint(original) {
+  return (args, ast, ev) => {
+    const [value] = args
+    if (typeof value === 'number' && !uintRange(value)) {
+      throw new RuleFailure('double out of uint64 range')
+    }
+    if (typeof value === 'string') {
+      const digits = uintDigits(value)
+      if (digits === null) throw new RuleFailure('cannot convert string to uint')
+      return original([digits], ast, ev)
+    }
+    return original(args, ast, ev)
+  }
+}
+
+function toDouble(original) {
+  return (args, ast, ev) => {
+    const [value] = args
+    if (typeof value !== 'string') return original(args, ast, ev)
+    const number = parseDouble(value)
+    if (number === null) throw new RuleFailure('cannot convert string to double')
+    return number
+  }
+}
+
+function toText(original) {
+  return (args, ast, ev) => {
+    const [value] = args
+    if (typeof value === 'number') return doubleText(value)
+    if (value instanceof Uint8Array) {
+      const text = utf8Text(value)
+      if (text === null) throw new RuleFailure('malformed UTF-8 bytes')
+      return text
+    }
+    return original(args, ast, ev)
+  }
+}
+
+/** The conversions adjusted, by name. */
+const CONVERSIONS = {int: toInt, uint: toUint, double: toDouble, string: toText}
+
 function codePointOrder(original) {
   return (left, right, ast, ev) => {
     if (typeof left !== 'string' || typeof right !== 'string') return original(left, right, ast, ev)
@@ -425,6 +475,11 @@ function selfTest() {
     ['a % -1 == 0', {a: INT_MIN}, 'fails'],
     ['int(d) > 0', {d: 1e19}, 'fails'],
     ['int(s) == 5', {s: ' +5'}, true],
+    ['uint(s) == 5u && uint(d) == 0u', {s: ' +5', d: -0}, true],
+    ['uint(d) == 0u', {d: -0.5}, 'fails'],
+    ['double(s) == 16.0 && string(d) == "1e+20"', {s: ' 0x10', d: 1e20}, true],
+    ['string(b"\\xff") == s', {s: ''}, 'fails'],
+    ['--a == a && !!b', {a: INT_MIN, b: true}, true],
     ['s < "\uffff"', {s: '\u{1f44b}'}, false],
     ['[1, 2].exists(x, x == a) && !b', {a: 2n, b: false}, true],
     ['[0, 1].filter(x, x == 0 ? 1 / x > 0 : b).size() > 0', {}, null],

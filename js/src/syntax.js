@@ -68,6 +68,26 @@ export function parseRule(source) {
   return builder.visit(tree, 1)
 }
 
+/**
+ * The rule with the signs cel-cpp's parser cancels left out (`!!x` is `x`, `--x` is `x`, `---x`
+ * is `-x`), each replaced by a space, for cel-js, which applies every one of them: `--n` fails
+ * for the least int, `!!n == 1` does not type-check. The rule as it is where it does not parse.
+ * @param {string} source
+ */
+export function withoutCancelledSigns(source) {
+  let parser
+  try {
+    parser = new Parser(tokens(source))
+    parser.start()
+  } catch (error) {
+    if (error instanceof SyntaxProblem) return source
+    throw error
+  }
+  let kept = source
+  for (const at of parser.cancelled) kept = `${kept.slice(0, at)} ${kept.slice(at + 1)}`
+  return kept
+}
+
 // Tokens: {type, text, at, value?}; type is the punctuation itself, or one of
 // ident, int, uint, double, string, bytes, escaped, eof.
 function tokens(source) {
@@ -193,6 +213,8 @@ class Parser {
     this.list = list
     this.at = 0
     this.open = 0
+    /** Where the signs are that cancel out (`!!`, `--`). */
+    this.cancelled = []
   }
 
   peek(offset = 0) {
@@ -287,11 +309,10 @@ class Parser {
       return this.member() // a negative literal (ANTLR takes the first alternative)
     }
     if (first !== '!' && first !== '-') return this.member()
-    let count = 0
-    while (this.is(first)) {
-      this.take()
-      count++
-    }
+    const signs = []
+    while (this.is(first)) signs.push(this.take().at)
+    const count = signs.length
+    this.cancelled.push(...signs.slice(0, count - (count % 2)))
     return {k: first === '!' ? 'not' : 'negate', count, parts: [this.member()]}
   }
 

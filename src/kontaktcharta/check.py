@@ -115,15 +115,10 @@ class Found:
             )
         return total
 
-    def patterns(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
-        """Warn of each pattern of `matches` outside the portable subset (portable.py)."""
-        from .portable import portable, warning
-        from .rules import rule_patterns
-
-        for pattern in rule_patterns(expression, facts):
-            construct = portable(pattern)
-            if construct is not None:
-                self.problems.warn(path, warning(construct))
+    def portability(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
+        """Warn of what of a rule JavaScript readers refuse or run differently."""
+        for message in portability_warnings(expression, facts):
+            self.problems.warn(path, message)
 
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
@@ -167,12 +162,24 @@ class Found:
                 elif criterion.when is not None:
                     check_rule_at(f"{path}.when", criterion.when, facts, self.problems)
                     steps = self.rule_steps(f"{path}.when", criterion.when, facts, steps)
-                    self.patterns(f"{path}.when", criterion.when, facts)
+                    self.portability(f"{path}.when", criterion.when, facts)
         for path in fallbacks[1:]:
             self.at(
                 f"{path}.otherwise",
                 f"a second otherwise criterion (the first is {fallbacks[0]}; at most one)",
             )
+
+
+def portability_warnings(expression: str, facts: Mapping[str, str]) -> list[str]:
+    """What the build says of a rule that compiles: each pattern of its `matches` outside the
+    portable subset (portable.py), then each part JavaScript readers refuse or run differently
+    (portable_rules.py)."""
+    from .portable import portable, warning
+    from .rules import rule_constructs, rule_patterns  # the CEL runtime
+
+    constructs = [portable(pattern) for pattern in rule_patterns(expression, facts)]
+    found = [warning(construct) for construct in constructs if construct is not None]
+    return found + [construct.warning() for construct in rule_constructs(expression, facts)]
 
 
 def check_rule_at(path: str, expression: str, facts: Mapping[str, str], problems: Problems) -> None:

@@ -104,19 +104,39 @@ def fields(data: bytes, number: int) -> list[bytes]:
 
 def message(data: bytes) -> Iterator[tuple[int, bytes]]:
     """The length-delimited fields of one protobuf message, in order: (number, bytes)."""
+    for number, wire, value in scan(data):
+        if wire == _LENGTH:
+            yield number, value
+
+
+def numbers(data: bytes, number: int) -> list[int]:
+    """The varint fields with this number of one protobuf message, in order."""
+    return [
+        int.from_bytes(value, "little")
+        for found, wire, value in scan(data)
+        if found == number and wire == _VARINT
+    ]
+
+
+def scan(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """Every field of one protobuf message, in order: (number, wire type, value), the value as
+    its bytes (a varint's decoded and written as 8 bytes, little-endian, as a fixed64 is)."""
     position, end = 0, len(data)
     while position < end:
         key, position = _varint(data, position)
         wire = key & 7
         if wire == _LENGTH:
             size, position = _varint(data, position)
-            yield key >> 3, data[position : position + size]
+            yield key >> 3, wire, data[position : position + size]
             position += size
         elif wire == _VARINT:
-            position = _varint(data, position)[1]
+            value, position = _varint(data, position)
+            yield key >> 3, wire, (value & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")
         elif wire == _FIXED64:
+            yield key >> 3, wire, data[position : position + 8]
             position += 8
         elif wire == _FIXED32:
+            yield key >> 3, wire, data[position : position + 4]
             position += 4
         else:  # the groups of proto2, which CEL does not use
             raise NotChecked(f"wire type {wire}")

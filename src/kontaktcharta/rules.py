@@ -15,6 +15,8 @@ from . import limits
 from .cel import runtime as _cel
 from .cel.runtime import Compiled, Missing, RuleProblem
 from .model import PLATFORM
+from .portable_rules import Construct, constructs, constructs_in_text
+from .references import NotChecked
 
 __all__ = ["RuleError", "RuleGroup", "RuleProblem", "Rules", "check_rule", "rule_cost"]
 
@@ -67,6 +69,21 @@ def rule_patterns(expression: str, facts: Mapping[str, str]) -> tuple[str, ...]:
     """The patterns of the `matches` of a rule that compiles, as written in it."""
     compiled = _compile(facts, expression)
     return () if isinstance(compiled, RuleProblem) else compiled.patterns
+
+
+def rule_constructs(expression: str, facts: Mapping[str, str]) -> list[Construct]:
+    """The parts of a rule that compiles that JavaScript readers refuse or run differently
+    (portable_rules.py)."""
+    compiled = _compile(facts, expression)
+    if isinstance(compiled, RuleProblem):
+        return []
+    serialize = getattr(compiled.program, "serialize", None)
+    if serialize is None:  # the other runtime keeps no checked tree: what the text shows
+        return constructs_in_text(expression)
+    try:
+        return constructs(expression, serialize(), facts)
+    except NotChecked:  # pragma: no cover - CEL's own output
+        return []
 
 
 @dataclass(frozen=True, slots=True, eq=False)
