@@ -478,3 +478,24 @@ def test_javascript_converts_numbers_as_cel_cpp_does() -> None:
             wrong.append(f"uint({text!r}): cel-cpp {python}, JavaScript {js_uint}")
     assert not wrong, "\n".join(wrong[:20]) + f"\n{len(wrong)} differ"
     assert sum(value is not None for value, _ in found["texts"]) > 1000
+
+
+def test_on_the_other_runtime_the_build_warns_of_what_the_text_shows(
+    cel_runtime: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cel-expr-python warns of every construct; the other runtime keeps no checked tree, so
+    only of a leading dot, `[,]` and raw bytes (docs/format.md)."""
+    text = (ROOT / "charta.yaml").read_text("utf-8")
+    old = '      when: invitation_text.contains("Kontakte schaden nur dem, der keine hat")\n'
+    new = (
+        """      when: 'has({"text": invitation_text}.text) && 0.6 > .5 """
+        """&& invitation_text.contains("Kontakte schaden nur dem, der keine hat")'\n"""
+    )
+    (tmp_path / "charta.yaml").write_text(text.replace(old, new), "utf-8")
+    code = main(["build", "--config", str(tmp_path / "charta.yaml"), "--out", str(tmp_path / "o")])
+    warned = capsys.readouterr().err
+    assert code == 0
+    assert (
+        "a number or name with a leading dot (.5, .name), which JavaScript readers refuse" in warned
+    )
+    assert ("has() of something other than a variable's field" in warned) == (cel_runtime == "cpp")
