@@ -21,7 +21,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const RESERVED = new Set(
   (
     'true false null in as break const continue else for function if import let loop ' +
-    'package namespace return var void while platform'
+    'package namespace return var void while platform __proto__ prototype'
   ).split(' ')
 )
 const A_TYPE = {bool: 'a bool', int: 'an int', double: 'a double', string: 'a string'}
@@ -215,7 +215,7 @@ function whole(policy, problems) {
     if (RESERVED.has(fact.name)) {
       at(
         `facts[${i}]`,
-        `'${fact.name}' cannot name a fact (CEL or the request reserves it; ` +
+        `'${fact.name}' cannot name a fact (CEL, the request or JavaScript reserves it; ` +
           'choose another name)'
       )
     } else if (!IDENTIFIER.test(fact.name)) {

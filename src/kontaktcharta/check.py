@@ -35,8 +35,12 @@ CEL_RESERVED = frozenset(
         "void",
         "while",
         "platform",
+        "__proto__",
+        "prototype",
     ]
 )
+"""Names no fact may have: CEL's reserved words, the request's `platform`, and the names
+JavaScript readers (cel-js) cannot declare."""
 _A_TYPE = {"bool": "a bool", "int": "an int", "double": "a double", "string": "a string"}
 _PYTHON_TYPE = {"bool": (bool,), "int": (int,), "double": (int, float), "string": (str,)}
 
@@ -74,8 +78,8 @@ class Found:
             if fact.name in CEL_RESERVED:
                 self.at(
                     path,
-                    f"{fact.name!r} cannot name a fact (CEL or the request reserves "
-                    "it; choose another name)",
+                    f"{fact.name!r} cannot name a fact (CEL, the request or JavaScript "
+                    "reserves it; choose another name)",
                 )
             elif not IDENTIFIER.fullmatch(fact.name):
                 self.at(
