@@ -821,3 +821,84 @@ def test_verify_browser_looks_at_the_published_pages(
         line.startswith(f"{site.url}: en/index.html: tries to run script (") for line in lines
     ), err
     assert not any("index.html: tries" in line and "en/" not in line for line in lines), err
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "http://127.0.0.1:99999/",
+            "is not an address that can be asked (Port out of range 0-65535)",
+        ),
+        (
+            "http://h:abc/",
+            "is not an address that can be asked (Port could not be cast to integer value as "
+            "'abc')",
+        ),
+        ("http://[::1:/x", "is not an address that can be asked (Invalid IPv6 URL)"),
+        ("http:///x", "names no host"),
+    ],
+)
+def test_an_address_that_cannot_be_asked(
+    capsys: pytest.CaptureFixture[str], url: str, reason: str
+) -> None:
+    assert verify(capsys, url) == (2, "", f"charta verify: {url}: {reason}\n")
+
+
+@pytest.mark.parametrize(
+    ("to", "reason"),
+    [
+        (
+            "http://127.0.0.1:abc/",
+            "redirects to http://127.0.0.1:abc/, which is not an address that can be asked "
+            "(Port could not be cast to integer value as 'abc')",
+        ),
+        (
+            "http://[::1:/x",
+            "redirects to an address that cannot be read (Invalid IPv6 URL)",
+        ),
+    ],
+    ids=["port", "host"],
+)
+def test_a_redirect_to_an_address_that_cannot_be_asked(
+    site: Served, capsys: pytest.CaptureFixture[str], to: str, reason: str
+) -> None:
+    site.routes["/a/"] = redirect(to)
+    first = site.base + "a/"
+    assert verify(capsys, first) == (1, "", fails(first, f"cannot be read ({reason})"))
+
+
+def test_a_length_that_is_no_ascii_number_is_read_up_to_the_limit(
+    site: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = (site.root / "kontakt" / "charta.json").read_bytes()
+
+    def superscript(handler: Any) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Access-Control-Allow-Origin", "*")
+        handler.send_header("Content-Length", "²")
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.routes["/kontakt/charta.json"] = superscript
+    assert verify(capsys, site.url) == (0, agree(site.url, site.revision()), "")
+
+
+def test_links_that_are_no_addresses_do_not_stop_verify(
+    site: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page's link and the pointer's addresses are read from the site: one that urljoin
+    cannot read (an unclosed `[`) is a problem of the site, not a crash of verify."""
+    site.replace("impressum.html", "</main>", '<a href="http://[::1:/">x</a></main>')
+    assert verify(capsys, site.url) == (0, agree(site.url, site.revision()), "")
+    site.replace(
+        "index.html",
+        'type="application/json" href="charta.json"',
+        'type="application/json" href="http://[::1:/charta.json"',
+    )
+    assert verify(capsys, site.url) == (
+        1,
+        "",
+        fails(site.url, "the page's link to its policy is no address: http://[::1:/charta.json"),
+    )

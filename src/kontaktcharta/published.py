@@ -19,7 +19,7 @@ from .discovery import FILE as POINTER_FILE
 from .jsontext import NotJson, loads
 from .outputs import language_paths
 from .policy import FILE as POLICY_FILE
-from .remote import Fetcher, Refused, Response
+from .remote import Fetcher, Refused, Response, Unanswered
 from .site import MOST_BYTES, check_site, most_bytes
 from .verify import parse
 
@@ -55,7 +55,10 @@ class Report:
 def check_url(url: str, on: datetime.date, fetcher: Fetcher) -> Report:
     """Every problem of the charta whose page is at `url`; remote.Unanswered where the site
     does not answer at all."""
-    parts = urlsplit(url.split("#", 1)[0])  # a deep link is its page
+    try:
+        parts = urlsplit(url.split("#", 1)[0])  # a deep link is its page
+    except ValueError as error:
+        raise Unanswered(url, f"is not an address that can be asked ({error})") from None
     url = urlunsplit(parts._replace(path=parts.path or "/"))
     try:
         page = fetcher.get(url, MOST_BYTES, HTML)
@@ -77,7 +80,11 @@ def check_url(url: str, on: datetime.date, fetcher: Fetcher) -> Report:
             'href="charta.json">): is it a charta page?'
         )
         return report
-    site = Site(fetcher, urljoin(page.url, href).split("#", 1)[0], page)
+    policy_url = _join(page.url, href)
+    if policy_url is None:
+        report.problems.append(f"the page's link to its policy is no address: {href[:200]}")
+        return report
+    site = Site(fetcher, policy_url.split("#", 1)[0], page)
     report.site = site.base
     report.policy, report.problems = check_site(site, on)
     if report.policy is None:
@@ -206,9 +213,9 @@ class Site:
         page = answer.url if isinstance(answer, Response) else self.url(name)
         found = set()
         for node in parse(text).css("a[href], link[href]"):
-            address = urljoin(page, node.attributes.get("href") or "")
-            address = address.split("#", 1)[0].split("?", 1)[0]
-            if not address.startswith(self.base):
+            address = _join(page, node.attributes.get("href") or "")
+            address = (address or "").split("#", 1)[0].split("?", 1)[0]
+            if not address or not address.startswith(self.base):
                 continue
             path = unquote(address.removeprefix(self.base))
             if path == "" or path.endswith("/"):
@@ -309,7 +316,10 @@ def _check_pointer(fetcher: Fetcher, site: Site, policy: Mapping[str, Any], repo
             '"pages": {"<lang>": "<address>"}}'
         )
         return
-    named = urljoin(answer.url, pointer["policy"])
+    named = _join(answer.url, pointer["policy"])
+    if named is None:
+        report.problems.append(f"{path}: policy: no address: {pointer['policy'][:200]}")
+        return
     if named != site.policy_url:
         report.warnings.append(
             f"{path}: names the policy {named}, not this one ({site.policy_url}), so tools that "
@@ -321,9 +331,9 @@ def _check_pointer(fetcher: Fetcher, site: Site, policy: Mapping[str, Any], repo
         given = pointer["pages"].get(lang)
         if given is None:
             report.problems.append(f"{path}: pages: names no page for {lang} ({address})")
-        elif _page(urljoin(answer.url, given)) != _page(address):
+        elif (joined := _join(answer.url, given)) is None or _page(joined) != _page(address):
             report.problems.append(
-                f"{path}: pages.{lang}: names {urljoin(answer.url, given)}, the page is {address}"
+                f"{path}: pages.{lang}: names {joined or given[:200]}, the page is {address}"
             )
     for lang in pointer["pages"]:
         if lang not in pages:
@@ -342,3 +352,11 @@ def _status(answer: Response) -> str:
 def _redirected(answer: Response) -> list[str]:
     """A note for an answer that came from another address than was asked."""
     return [f"{answer.redirects[0]}: redirected to {answer.url}"] if answer.redirects else []
+
+
+def _join(base: str, href: str) -> str | None:
+    """`href` read against `base`; None where it is no address (a host with an unclosed `[`)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None

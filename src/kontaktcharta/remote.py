@@ -91,6 +91,9 @@ class Fetcher:
     def get(self, url: str, limit: int, accept: str = "*/*") -> Response:
         """GET `url`, following at most MAX_REDIRECTS redirects within http and https, and read
         at most `limit` bytes of the body; Unanswered or Refused where that fails."""
+        problem = _unusable(url)
+        if problem is not None:
+            raise Unanswered(url, problem)
         chain = [url]
         while True:
             response = self._once(chain[-1], limit, accept)
@@ -104,8 +107,13 @@ class Fetcher:
                     response.body,
                     tuple(chain[:-1]),
                 )
-            target = urljoin(chain[-1], location.strip()).split("#", 1)[0]
-            scheme = urlsplit(target).scheme.lower()
+            try:
+                target = urljoin(chain[-1], location.strip()).split("#", 1)[0]
+                scheme = urlsplit(target).scheme.lower()
+            except ValueError as error:  # a host that cannot be read (an unclosed `[`)
+                raise Refused(
+                    url, f"redirects to an address that cannot be read ({error})"
+                ) from None
             if scheme not in ("http", "https"):
                 raise Refused(
                     url,
@@ -117,6 +125,9 @@ class Fetcher:
                     f"redirects from https to http ({target}); a visitor's browser would "
                     "leave the encrypted connection",
                 )
+            problem = _unusable(target) if scheme in ("http", "https") else None
+            if problem is not None:
+                raise Refused(url, f"redirects to {target[:200]}, which {problem}")
             if target in chain:
                 raise Refused(url, f"redirects in a loop: {' → '.join([*chain, target])}")
             if len(chain) > MAX_REDIRECTS:
@@ -194,6 +205,18 @@ class Fetcher:
             return Response(url, answer.status, answer.reason, answer.headers, body)
 
 
+def _unusable(url: str) -> str | None:
+    """Why an http(s) address cannot be asked (no host, a port that is not one), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it (a ValueError where it is no port)
+    except ValueError as error:
+        return f"is not an address that can be asked ({error})"
+    if not parts.hostname:
+        return "names no host"
+    return None
+
+
 def _cut(
     connection: http.client.HTTPConnection, held: list[socket.socket], expired: threading.Event
 ) -> None:
@@ -241,7 +264,7 @@ def _check_encoding(url: str, answer: http.client.HTTPResponse) -> None:
 def _read(url: str, answer: http.client.HTTPResponse, limit: int) -> bytes:
     """The body in chunks, stopping once it is past `limit` bytes."""
     length = answer.headers.get("Content-Length", "").strip()
-    if length.isdigit() and int(length) > limit:
+    if length.isascii() and length.isdigit() and int(length) > limit:
         raise Refused(
             url,
             f"is {int(length):,} bytes (Content-Length), more than the {limit:,} bytes "
