@@ -39,14 +39,15 @@ def test_the_python_of_the_docs_decides_by_a_served_policy(
     build_site: Callable[[Path], Path], serve_site: Callable[[Path], str]
 ) -> None:
     folder = build_site(ROOT / "charta.yaml")
-    names, printed = run(serve_site(folder) + "charta.json")
+    url = serve_site(folder) + "charta.json"
+    names, printed = run(url)
     decision = names["decision"].to_json()
     assert printed == f"{decision}\n"
     built = load_policy(folder / "charta.json")
     request = {"platform": "xing", "facts": {"met": False}}
     assert decision == decide(built, request, name="Max Muster").to_json()
     revision = json.loads((folder / "charta.json").read_text("utf-8"))["revision"]
-    assert list(names["kept"]) == [revision]
+    assert list(names["kept"]) == [(url, revision)]
 
 
 def test_the_python_of_the_docs_refuses_a_policy_beyond_the_limits(
