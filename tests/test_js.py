@@ -10,6 +10,7 @@ import contextlib
 import functools
 import hashlib
 import http.server
+import itertools
 import json
 import random
 import re
@@ -293,6 +294,36 @@ def test_the_package_evaluates_rules_as_python_does() -> None:
     outcomes = [o for group in compare(groups) for o in group]
     assert any(o.get("error", {}).get("kind") == "rule" for o in outcomes)  # failures are met
     assert any(o.get("result", {}).get("decision") == "review" for o in outcomes)  # open ones too
+
+
+def test_the_package_decides_facts_named_like_what_objects_carry_as_python_does() -> None:
+    names = ["constructor", "toString", "hasOwnProperty", "valueOf"]
+    url = "https://erika.example/k/"
+
+    def criterion(side: str, id_: str, when: str) -> dict[str, Any]:
+        return {"id": id_, "text": when, "html": when, "link": f"{url}#{side}-{id_}", "when": when}
+
+    data = whole_policy(
+        url=url,
+        lang="en",
+        facts=[{"name": name, "type": "bool", "question": f"{name}?"} for name in names],
+        accept={
+            "title": "Yes",
+            "match": "any",
+            "criteria": [criterion("accept", "both", "constructor && toString")],
+        },
+        decline={
+            "title": "No",
+            "criteria": [criterion("decline", "either", "hasOwnProperty || !valueOf")],
+        },
+    )
+    cases: list[tuple[Any, str | None]] = []
+    for given in itertools.product([None, True, False], repeat=len(names)):
+        facts = {n: v for n, v in zip(names, given, strict=True) if v is not None}
+        cases.append(({"facts": facts}, "Max Muster"))
+    outcomes = compare([(data, cases)])[0]
+    decisions = {o["result"]["decision"] for o in outcomes}
+    assert decisions == {"accept", "decline", "review"}
 
 
 def test_the_package_decides_random_policies_as_python_does() -> None:

@@ -13,6 +13,7 @@ import {
   PolicyError,
   RequestError,
   RuleError,
+  checkPolicy,
   cleanName,
   compile,
   decide,
@@ -121,6 +122,44 @@ test('a fact may be called like a property every object has', () => {
   assert.deepEqual(
     open.questions.map((q) => q.name),
     ['constructor']
+  )
+})
+
+test('a fact named __proto__ or prototype is refused, one named toString is a fact', () => {
+  // cel-js cannot declare the first two: the check names them and never throws.
+  const withFacts = (names, when) => ({
+    ...policy({
+      accept: [criterion('accept', 'both', when)],
+      decline: [criterion('decline', 'either', 'hasOwnProperty || valueOf')]
+    }),
+    facts: names.map((name) => ({name, type: 'bool', question: `${name}?`}))
+  })
+  const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf']
+  for (const name of ['__proto__', 'prototype']) {
+    const p = withFacts([...names, name], `constructor && ${name}`)
+    const problems = [
+      {
+        path: 'facts[4]',
+        message:
+          `'${name}' cannot name a fact (CEL, the request or JavaScript reserves it; ` +
+          'choose another name)'
+      },
+      {path: 'accept.criteria[0].when', message: `Reserved identifier: ${name}`}
+    ]
+    assert.deepEqual(checkPolicy(p), problems)
+    assert.deepEqual(checkPolicy(withFacts([...names, name], 'constructor')), problems.slice(0, 1))
+    assert.throws(() => compile(p), {name: 'PolicyError', problems})
+    const alone = withFacts([...names, name], 'true')
+    assert.throws(() => decide(alone, {}), {name: 'PolicyError', problems: problems.slice(0, 1)})
+  }
+  const p = withFacts(names, 'constructor && toString')
+  assert.deepEqual(checkPolicy(p), [])
+  const facts = {constructor: true, toString: true, hasOwnProperty: false, valueOf: false}
+  assert.deepEqual(decide(p, {facts}).reasons, ['both'])
+  assert.deepEqual(decide(p, {facts: {...facts, valueOf: true}}).reasons, ['either'])
+  assert.deepEqual(
+    decide(p, {facts: {toString: true}}).questions.map((q) => q.name),
+    ['constructor', 'hasOwnProperty', 'valueOf']
   )
 })
 
