@@ -318,8 +318,8 @@ def test_the_package_decides_facts_named_like_what_objects_carry_as_python_does(
         },
     )
     cases: list[tuple[Any, str | None]] = []
-    for given in itertools.product([None, True, False], repeat=len(names)):
-        facts = {n: v for n, v in zip(names, given, strict=True) if v is not None}
+    for values in itertools.product([None, True, False], repeat=len(names)):
+        facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
         cases.append(({"facts": facts}, "Max Muster"))
     outcomes = compare([(data, cases)])[0]
     decisions = {o["result"]["decision"] for o in outcomes}
