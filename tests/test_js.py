@@ -1,12 +1,13 @@
-"""The JavaScript package (js/) decides as Python does: the conformance suite in Node and in
-Chromium under a Content-Security-Policy without 'unsafe-eval', chartas and random policies with
-random requests compared with Python as whole decisions, and the package as `npm pack` makes it,
-installed where nothing else is."""
+"""The JavaScript package (js/) decides as Python does: the package as `npm pack` makes it,
+installed from its tarball where nothing else is, passes the conformance suite in Node and in
+Chromium under a Content-Security-Policy without 'unsafe-eval'; its source (js/src) decides
+chartas and random policies with random requests as Python does, as whole decisions."""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import http.server
@@ -96,19 +97,88 @@ def suite_cases(part: str) -> int:
     return sum(len(g["cases"]) for g in groups) if part == "decide" else len(groups)
 
 
-@pytest.mark.parametrize("part", ["decide", "refuse"])
-def test_the_package_passes_the_conformance_suite_in_node(part: str) -> None:
-    expected = suite_cases(part)
+# -- As npm packs it: the tarball installed into an empty folder, once for all these tests: the
+# suite in Node here and in Chromium below, what it holds and what it decides at the end -------
+
+
+@dataclasses.dataclass(frozen=True)
+class Installed:
+    """The package as `npm pack` made it, installed from that tarball into an empty folder."""
+
+    tarball: Path
+    """The tarball `npm pack` wrote."""
+    home: Path
+    """The folder npm installed it into, with its dependency from npm (the local cache first)."""
+
+    @property
+    def package(self) -> Path:
+        """The installed package's folder."""
+        return self.home / "node_modules" / "kontaktcharta"
+
+    @property
+    def runtime(self) -> Path:
+        """The CEL runtime npm installed with it."""
+        return self.home / "node_modules" / "@marcbachmann" / "cel-js"
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The package packed and installed once, for every test of it as it ships."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed for this test (it comes with Node.js)")
+    out = tmp_path_factory.mktemp("pack")
     done = subprocess.run(
-        [node(), "js/test/conformance.mjs", str(SUITE), "--only", part, "--json"],
-        cwd=ROOT,
+        [npm, "pack", "--json", "--pack-destination", str(out)],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    tarball = out / json.loads(done.stdout)[0]["filename"]
+    home = tmp_path_factory.mktemp("installed")
+    (home / "package.json").write_text('{"name": "uses-kontaktcharta", "private": true}', "utf-8")
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)],
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return Installed(tarball, home.resolve())
+
+
+@pytest.mark.parametrize("part", ["decide", "refuse"])
+def test_the_installed_package_passes_the_conformance_suite_in_node(
+    part: str, packed: Installed
+) -> None:
+    """The suite's runner (js/test/conformance.mjs) run from a module beside the installation,
+    which imports the package by its name, as its users do."""
+    expected = suite_cases(part)
+    runner = packed.home / "conformance.mjs"
+    runner.write_text(
+        "import * as kc from 'kontaktcharta'\n"
+        f"import {{conformance}} from '{(JS / 'test' / 'conformance.mjs').as_uri()}'\n"
+        "console.log(import.meta.resolve('kontaktcharta'))\n"
+        "process.exitCode = conformance(kc, process.argv.slice(2))\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [node(), str(runner), str(SUITE), "--only", part, "--json"],
+        cwd=packed.home,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr
-    counts = json.loads(done.stdout.splitlines()[-1])
+    lines = done.stdout.splitlines()
+    assert lines[0] == (packed.package / "src" / "index.js").as_uri()  # not js/src
+    counts = json.loads(lines[-1])
     assert counts == {"cases": expected, "groups": counts["groups"], "differences": 0}
 
 
@@ -349,6 +419,8 @@ def test_the_package_decides_random_policies_as_python_does() -> None:
 
 PAGE = JS / "test" / "browser.html"
 """The page that runs the suite with the package's modules (and js/test/browser.mjs)."""
+# The page imports the package's modules from /kontaktcharta/ and the runtime from /cel-js/;
+# the server serves them from where npm installed the packed tarball (`packed`), not js/src.
 
 
 def page_policy() -> str:
@@ -361,8 +433,8 @@ def page_policy() -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the page, the package's modules as they are in js/src, the CEL runtime as npm
-    installed it, and the suite, each with the page's Content-Security-Policy."""
+    """Serves the page, the package's modules, the CEL runtime, the tests' modules and the
+    suite, each from the folder `ROUTES` names and with the page's Content-Security-Policy."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         ".js": "text/javascript",
@@ -370,12 +442,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".html": "text/html",
     }
-    ROUTES: ClassVar[dict[str, Path]] = {
-        "/kontaktcharta/": JS / "src",
-        "/cel-js/": RUNTIME,
-        "/test/": JS / "test",
-        "/conformance/": SUITE,
-    }
+    ROUTES: ClassVar[dict[str, Path]] = {}
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
@@ -407,9 +474,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served() -> Iterator[str]:
-    """The page on 127.0.0.1 at a free port until the block ends."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def served(installed: Installed) -> Iterator[str]:
+    """The page on 127.0.0.1 at a free port until the block ends, with the package and its
+    runtime as npm installed them from the tarball."""
+
+    class Handler(_Handler):
+        ROUTES: ClassVar[dict[str, Path]] = {
+            "/kontaktcharta/": installed.package / "src",
+            "/cel-js/": installed.runtime,
+            "/test/": JS / "test",
+            "/conformance/": SUITE,
+        }
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, name="serve js", daemon=True)
     thread.start()
     try:
@@ -421,13 +498,14 @@ def served() -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_the_package_passes_the_conformance_suite_in_chromium_without_eval(page: Page) -> None:
-    node()  # the runtime installed
+def test_the_installed_package_passes_the_conformance_suite_in_chromium_without_eval(
+    page: Page, packed: Installed
+) -> None:
     expected = suite_cases("decide") + suite_cases("refuse")
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: console.append(str(error)))
-    with served() as url:
+    with served(packed) as url:
         page.goto(url)
         page.wait_for_selector("#result", state="attached", timeout=300_000)
         found = json.loads(page.text_content("#result") or "{}")
@@ -443,43 +521,11 @@ def test_the_package_passes_the_conformance_suite_in_chromium_without_eval(page:
     assert found["cases"] == expected
 
 
-# -- As npm packs it ------------------------------------------------------------------------
+# -- What npm packs ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def packed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The package as `npm pack` makes it, and a folder where npm installed that tarball with
-    its dependency from npm (the local cache first)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is needed for this test (it comes with Node.js)")
-    out = tmp_path_factory.mktemp("pack")
-    done = subprocess.run(
-        [npm, "pack", "--json", "--pack-destination", str(out)],
-        cwd=JS,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    tarball = out / json.loads(done.stdout)[0]["filename"]
-    home = tmp_path_factory.mktemp("installed")
-    (home / "package.json").write_text('{"name": "uses-kontaktcharta", "private": true}', "utf-8")
-    done = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)],
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return tarball, home
-
-
-def test_npm_pack_holds_the_package_and_its_one_dependency(packed: tuple[Path, Path]) -> None:
-    tarball, home = packed
+def test_npm_pack_holds_the_package_and_its_one_dependency(packed: Installed) -> None:
+    tarball, home = packed.tarball, packed.home
     with tarfile.open(tarball) as archive:
         shipped = {name.removeprefix("package/") for name in archive.getnames()}
     modules = {f"src/{p.name}" for p in (JS / "src").glob("*.js")}
@@ -489,8 +535,8 @@ def test_npm_pack_holds_the_package_and_its_one_dependency(packed: tuple[Path, P
     assert [p.name for p in (home / "node_modules" / "@marcbachmann").iterdir()] == ["cel-js"]
 
 
-def test_the_installed_package_decides_as_python_does(packed: tuple[Path, Path]) -> None:
-    _, home = packed
+def test_the_installed_package_decides_as_python_does(packed: Installed) -> None:
+    home = packed.home
     policy = json.loads(render_site(ROOT / "charta.yaml").files["charta.json"])
     (home / "charta.json").write_text(json.dumps(policy), "utf-8")
     script = home / "decide.mjs"
@@ -519,8 +565,8 @@ def test_the_installed_package_decides_as_python_does(packed: tuple[Path, Path])
     assert json.loads(done.stdout) == expected
 
 
-def test_nothing_shipped_turns_a_string_into_code(packed: tuple[Path, Path]) -> None:
-    modules = packed[1] / "node_modules"
+def test_nothing_shipped_turns_a_string_into_code(packed: Installed) -> None:
+    modules = packed.home / "node_modules"
     scripts = [p for p in modules.rglob("*") if p.suffix in (".js", ".mjs", ".cjs") and p.is_file()]
     assert any("kontaktcharta" in p.parts for p in scripts)
     assert any("cel-js" in p.parts for p in scripts)
