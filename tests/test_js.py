@@ -565,6 +565,141 @@ def test_the_installed_package_decides_as_python_does(packed: Installed) -> None
     assert json.loads(done.stdout) == expected
 
 
+README = JS / "README.md"
+
+
+def readme_example(first_line: str) -> str:
+    """The ```js example of js/README.md that starts with this line."""
+    examples: list[str] = re.findall(r"^```js\n(.*?)^```$", README.read_text("utf-8"), re.S | re.M)
+    found = [example for example in examples if example.startswith(first_line)]
+    assert len(found) == 1, f"js/README.md has one example starting {first_line!r}"
+    return found[0]
+
+
+def run_in(home: Path, script: Path, stdin: str = "") -> str:
+    """What a Node script run in `home` prints; it must exit 0."""
+    done = subprocess.run(
+        [node(), str(script)],
+        input=stdin,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_readme_example_in_node_runs_as_written(packed: Installed) -> None:
+    home = packed.home
+    (home / "output").mkdir(exist_ok=True)
+    policy = render_site(ROOT / "charta.yaml").files["charta.json"]
+    (home / "output" / "charta.json").write_bytes(policy)
+    script = home / "readme-node.mjs"
+    script.write_text(readme_example("import {readFile} from 'node:fs/promises'"), "utf-8")
+    assert (
+        run_in(home, script) == 'facts.met facts.met: expected a bool (true or false), got "ja"\n'
+    )
+
+
+def test_the_readme_structure_names_every_module() -> None:
+    text = README.read_text("utf-8")
+    table = text.split("\n## Structure\n", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"^\| `(src/[^`]+)` \|", table, re.M)
+    assert sorted(named) == sorted(f"src/{p.name}" for p in (JS / "src").glob("*.js"))
+
+
+class _Policies(http.server.BaseHTTPRequestHandler):
+    """Serves `BODIES` by path: (body, whether a Content-Length says its size)."""
+
+    BODIES: ClassVar[dict[str, tuple[bytes, bool]]] = {}
+
+    def do_GET(self) -> None:
+        body, sized = self.BODIES[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if sized:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):  # the reader may stop early
+            for at in range(0, len(body), 65536):
+                self.wfile.write(body[at : at + 65536])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_readme_extension_example_decides_and_bounds_what_it_reads(packed: Installed) -> None:
+    """background.js of js/README.md, given a stand-in for `chrome`: it decides by the policy at
+    each URL, even where two publish the same revision, and refuses more than 4 MiB, whether
+    the answer says its size or not. content.js is a classic script."""
+    home = packed.home
+    first = json.loads(render_site(ROOT / "charta.yaml").files["charta.json"])
+    second = json.loads(json.dumps(first))  # another policy, published with the same revision
+    second["accept"]["criteria"] = [c for c in first["accept"]["criteria"] if c["id"] != "met"]
+    second["translations"] = {}
+    largest = 4 * 1024 * 1024
+    padded = b" " * (largest - 1) + b"{}"  # JSON, one byte too large
+
+    class Handler(_Policies):
+        BODIES: ClassVar[dict[str, tuple[bytes, bool]]] = {
+            "/a/charta.json": (json.dumps(first).encode(), True),
+            "/b/charta.json": (json.dumps(second).encode(), False),
+            "/sized.json": (padded, True),
+            "/unsized.json": (padded, False),
+        }
+
+    request = {"platform": "xing", "facts": {"met": True, "pitch": False, "group_only": False}}
+    expected = [
+        decide(Policy.from_json(data), request, "Max Muster").to_json() for data in (first, second)
+    ]
+    assert expected[0] != expected[1]
+    (home / "background.mjs").write_text(readme_example("// background.js"), "utf-8")
+    harness = home / "extension.mjs"
+    harness.write_text(
+        "import {readFileSync} from 'node:fs'\n"
+        "const listeners = []\n"
+        "globalThis.chrome = {runtime: {onMessage: {addListener: (f) => listeners.push(f)}}}\n"
+        "await import('./background.mjs')\n"
+        "const ask = (message) => new Promise((reply) => listeners[0](message, {}, reply))\n"
+        "for (const message of JSON.parse(readFileSync(0, 'utf8')))\n"
+        "  console.log(JSON.stringify(await ask(message)))\n",
+        "utf-8",
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="serve policies", daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        paths = [
+            "/a/charta.json",
+            "/b/charta.json",
+            "/a/charta.json",
+            "/sized.json",
+            "/unsized.json",
+        ]
+        asked = [
+            {"type": "decide", "policy": base + path, "request": request, "name": "Max Muster"}
+            for path in paths
+        ]
+        replies = [
+            json.loads(line) for line in run_in(home, harness, json.dumps(asked)).splitlines()
+        ]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert [reply.get("decision") for reply in replies[:3]] == [*expected, expected[0]]
+    for path, reply in zip(paths[3:], replies[3:], strict=True):
+        assert reply == {"error": "Error", "message": f"{base}{path}: larger than {largest} bytes"}
+    content = home / "content.cjs"
+    content.write_text(
+        "new (require('node:vm').Script)(require('node:fs').readFileSync(0, 'utf8'))\n", "utf-8"
+    )
+    run_in(home, content, readme_example("// content.js"))  # parses as a classic script
+
+
 def test_nothing_shipped_turns_a_string_into_code(packed: Installed) -> None:
     modules = packed.home / "node_modules"
     scripts = [p for p in modules.rglob("*") if p.suffix in (".js", ".mjs", ".cjs") and p.is_file()]
