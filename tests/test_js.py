@@ -1,15 +1,17 @@
-"""The JavaScript package (js/) decides as Python does: the conformance suite in Node and in
-Chromium under a Content-Security-Policy without 'unsafe-eval', chartas and random policies with
-random requests compared with Python as whole decisions, and the package as `npm pack` makes it,
-installed where nothing else is."""
+"""The JavaScript package (js/) decides as Python does: the package as `npm pack` makes it,
+installed from its tarball where nothing else is, passes the conformance suite in Node and in
+Chromium under a Content-Security-Policy without 'unsafe-eval'; its source (js/src) decides
+chartas and random policies with random requests as Python does, as whole decisions."""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import http.server
+import itertools
 import json
 import random
 import re
@@ -95,19 +97,88 @@ def suite_cases(part: str) -> int:
     return sum(len(g["cases"]) for g in groups) if part == "decide" else len(groups)
 
 
-@pytest.mark.parametrize("part", ["decide", "refuse"])
-def test_the_package_passes_the_conformance_suite_in_node(part: str) -> None:
-    expected = suite_cases(part)
+# -- As npm packs it: the tarball installed into an empty folder, once for all these tests: the
+# suite in Node here and in Chromium below, what it holds and what it decides at the end -------
+
+
+@dataclasses.dataclass(frozen=True)
+class Installed:
+    """The package as `npm pack` made it, installed from that tarball into an empty folder."""
+
+    tarball: Path
+    """The tarball `npm pack` wrote."""
+    home: Path
+    """The folder npm installed it into, with its dependency from npm (the local cache first)."""
+
+    @property
+    def package(self) -> Path:
+        """The installed package's folder."""
+        return self.home / "node_modules" / "kontaktcharta"
+
+    @property
+    def runtime(self) -> Path:
+        """The CEL runtime npm installed with it."""
+        return self.home / "node_modules" / "@marcbachmann" / "cel-js"
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The package packed and installed once, for every test of it as it ships."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed for this test (it comes with Node.js)")
+    out = tmp_path_factory.mktemp("pack")
     done = subprocess.run(
-        [node(), "js/test/conformance.mjs", str(SUITE), "--only", part, "--json"],
-        cwd=ROOT,
+        [npm, "pack", "--json", "--pack-destination", str(out)],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    tarball = out / json.loads(done.stdout)[0]["filename"]
+    home = tmp_path_factory.mktemp("installed")
+    (home / "package.json").write_text('{"name": "uses-kontaktcharta", "private": true}', "utf-8")
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)],
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return Installed(tarball, home.resolve())
+
+
+@pytest.mark.parametrize("part", ["decide", "refuse"])
+def test_the_installed_package_passes_the_conformance_suite_in_node(
+    part: str, packed: Installed
+) -> None:
+    """The suite's runner (js/test/conformance.mjs) run from a module beside the installation,
+    which imports the package by its name, as its users do."""
+    expected = suite_cases(part)
+    runner = packed.home / "conformance.mjs"
+    runner.write_text(
+        "import * as kc from 'kontaktcharta'\n"
+        f"import {{conformance}} from '{(JS / 'test' / 'conformance.mjs').as_uri()}'\n"
+        "console.log(import.meta.resolve('kontaktcharta'))\n"
+        "process.exitCode = conformance(kc, process.argv.slice(2))\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [node(), str(runner), str(SUITE), "--only", part, "--json"],
+        cwd=packed.home,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr
-    counts = json.loads(done.stdout.splitlines()[-1])
+    lines = done.stdout.splitlines()
+    assert lines[0] == (packed.package / "src" / "index.js").as_uri()  # not js/src
+    counts = json.loads(lines[-1])
     assert counts == {"cases": expected, "groups": counts["groups"], "differences": 0}
 
 
@@ -295,6 +366,36 @@ def test_the_package_evaluates_rules_as_python_does() -> None:
     assert any(o.get("result", {}).get("decision") == "review" for o in outcomes)  # open ones too
 
 
+def test_the_package_decides_facts_named_like_what_objects_carry_as_python_does() -> None:
+    names = ["constructor", "toString", "hasOwnProperty", "valueOf"]
+    url = "https://erika.example/k/"
+
+    def criterion(side: str, id_: str, when: str) -> dict[str, Any]:
+        return {"id": id_, "text": when, "html": when, "link": f"{url}#{side}-{id_}", "when": when}
+
+    data = whole_policy(
+        url=url,
+        lang="en",
+        facts=[{"name": name, "type": "bool", "question": f"{name}?"} for name in names],
+        accept={
+            "title": "Yes",
+            "match": "any",
+            "criteria": [criterion("accept", "both", "constructor && toString")],
+        },
+        decline={
+            "title": "No",
+            "criteria": [criterion("decline", "either", "hasOwnProperty || !valueOf")],
+        },
+    )
+    cases: list[tuple[Any, str | None]] = []
+    for values in itertools.product([None, True, False], repeat=len(names)):
+        facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        cases.append(({"facts": facts}, "Max Muster"))
+    outcomes = compare([(data, cases)])[0]
+    decisions = {o["result"]["decision"] for o in outcomes}
+    assert decisions == {"accept", "decline", "review"}
+
+
 def test_the_package_decides_random_policies_as_python_does() -> None:
     drawn: list[tuple[dict[str, Any], list[tuple[Any, str | None]]]] = []
 
@@ -318,6 +419,8 @@ def test_the_package_decides_random_policies_as_python_does() -> None:
 
 PAGE = JS / "test" / "browser.html"
 """The page that runs the suite with the package's modules (and js/test/browser.mjs)."""
+# The page imports the package's modules from /kontaktcharta/ and the runtime from /cel-js/;
+# the server serves them from where npm installed the packed tarball (`packed`), not js/src.
 
 
 def page_policy() -> str:
@@ -330,8 +433,8 @@ def page_policy() -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the page, the package's modules as they are in js/src, the CEL runtime as npm
-    installed it, and the suite, each with the page's Content-Security-Policy."""
+    """Serves the page, the package's modules, the CEL runtime, the tests' modules and the
+    suite, each from the folder `ROUTES` names and with the page's Content-Security-Policy."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         ".js": "text/javascript",
@@ -339,12 +442,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".html": "text/html",
     }
-    ROUTES: ClassVar[dict[str, Path]] = {
-        "/kontaktcharta/": JS / "src",
-        "/cel-js/": RUNTIME,
-        "/test/": JS / "test",
-        "/conformance/": SUITE,
-    }
+    ROUTES: ClassVar[dict[str, Path]] = {}
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
@@ -376,9 +474,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served() -> Iterator[str]:
-    """The page on 127.0.0.1 at a free port until the block ends."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def served(installed: Installed) -> Iterator[str]:
+    """The page on 127.0.0.1 at a free port until the block ends, with the package and its
+    runtime as npm installed them from the tarball."""
+
+    class Handler(_Handler):
+        ROUTES: ClassVar[dict[str, Path]] = {
+            "/kontaktcharta/": installed.package / "src",
+            "/cel-js/": installed.runtime,
+            "/test/": JS / "test",
+            "/conformance/": SUITE,
+        }
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, name="serve js", daemon=True)
     thread.start()
     try:
@@ -390,13 +498,14 @@ def served() -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_the_package_passes_the_conformance_suite_in_chromium_without_eval(page: Page) -> None:
-    node()  # the runtime installed
+def test_the_installed_package_passes_the_conformance_suite_in_chromium_without_eval(
+    page: Page, packed: Installed
+) -> None:
     expected = suite_cases("decide") + suite_cases("refuse")
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: console.append(str(error)))
-    with served() as url:
+    with served(packed) as url:
         page.goto(url)
         page.wait_for_selector("#result", state="attached", timeout=300_000)
         found = json.loads(page.text_content("#result") or "{}")
@@ -412,43 +521,11 @@ def test_the_package_passes_the_conformance_suite_in_chromium_without_eval(page:
     assert found["cases"] == expected
 
 
-# -- As npm packs it ------------------------------------------------------------------------
+# -- What npm packs ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def packed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The package as `npm pack` makes it, and a folder where npm installed that tarball with
-    its dependency from npm (the local cache first)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is needed for this test (it comes with Node.js)")
-    out = tmp_path_factory.mktemp("pack")
-    done = subprocess.run(
-        [npm, "pack", "--json", "--pack-destination", str(out)],
-        cwd=JS,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    tarball = out / json.loads(done.stdout)[0]["filename"]
-    home = tmp_path_factory.mktemp("installed")
-    (home / "package.json").write_text('{"name": "uses-kontaktcharta", "private": true}', "utf-8")
-    done = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)],
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return tarball, home
-
-
-def test_npm_pack_holds_the_package_and_its_one_dependency(packed: tuple[Path, Path]) -> None:
-    tarball, home = packed
+def test_npm_pack_holds_the_package_and_its_one_dependency(packed: Installed) -> None:
+    tarball, home = packed.tarball, packed.home
     with tarfile.open(tarball) as archive:
         shipped = {name.removeprefix("package/") for name in archive.getnames()}
     modules = {f"src/{p.name}" for p in (JS / "src").glob("*.js")}
@@ -458,8 +535,8 @@ def test_npm_pack_holds_the_package_and_its_one_dependency(packed: tuple[Path, P
     assert [p.name for p in (home / "node_modules" / "@marcbachmann").iterdir()] == ["cel-js"]
 
 
-def test_the_installed_package_decides_as_python_does(packed: tuple[Path, Path]) -> None:
-    _, home = packed
+def test_the_installed_package_decides_as_python_does(packed: Installed) -> None:
+    home = packed.home
     policy = json.loads(render_site(ROOT / "charta.yaml").files["charta.json"])
     (home / "charta.json").write_text(json.dumps(policy), "utf-8")
     script = home / "decide.mjs"
@@ -488,8 +565,143 @@ def test_the_installed_package_decides_as_python_does(packed: tuple[Path, Path])
     assert json.loads(done.stdout) == expected
 
 
-def test_nothing_shipped_turns_a_string_into_code(packed: tuple[Path, Path]) -> None:
-    modules = packed[1] / "node_modules"
+README = JS / "README.md"
+
+
+def readme_example(first_line: str) -> str:
+    """The ```js example of js/README.md that starts with this line."""
+    examples: list[str] = re.findall(r"^```js\n(.*?)^```$", README.read_text("utf-8"), re.S | re.M)
+    found = [example for example in examples if example.startswith(first_line)]
+    assert len(found) == 1, f"js/README.md has one example starting {first_line!r}"
+    return found[0]
+
+
+def run_in(home: Path, script: Path, stdin: str = "") -> str:
+    """What a Node script run in `home` prints; it must exit 0."""
+    done = subprocess.run(
+        [node(), str(script)],
+        input=stdin,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_readme_example_in_node_runs_as_written(packed: Installed) -> None:
+    home = packed.home
+    (home / "output").mkdir(exist_ok=True)
+    policy = render_site(ROOT / "charta.yaml").files["charta.json"]
+    (home / "output" / "charta.json").write_bytes(policy)
+    script = home / "readme-node.mjs"
+    script.write_text(readme_example("import {readFile} from 'node:fs/promises'"), "utf-8")
+    assert (
+        run_in(home, script) == 'facts.met facts.met: expected a bool (true or false), got "ja"\n'
+    )
+
+
+def test_the_readme_structure_names_every_module() -> None:
+    text = README.read_text("utf-8")
+    table = text.split("\n## Structure\n", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"^\| `(src/[^`]+)` \|", table, re.M)
+    assert sorted(named) == sorted(f"src/{p.name}" for p in (JS / "src").glob("*.js"))
+
+
+class _Policies(http.server.BaseHTTPRequestHandler):
+    """Serves `BODIES` by path: (body, whether a Content-Length says its size)."""
+
+    BODIES: ClassVar[dict[str, tuple[bytes, bool]]] = {}
+
+    def do_GET(self) -> None:
+        body, sized = self.BODIES[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if sized:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):  # the reader may stop early
+            for at in range(0, len(body), 65536):
+                self.wfile.write(body[at : at + 65536])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_readme_extension_example_decides_and_bounds_what_it_reads(packed: Installed) -> None:
+    """background.js of js/README.md, given a stand-in for `chrome`: it decides by the policy at
+    each URL, even where two publish the same revision, and refuses more than 4 MiB, whether
+    the answer says its size or not. content.js is a classic script."""
+    home = packed.home
+    first = json.loads(render_site(ROOT / "charta.yaml").files["charta.json"])
+    second = json.loads(json.dumps(first))  # another policy, published with the same revision
+    second["accept"]["criteria"] = [c for c in first["accept"]["criteria"] if c["id"] != "met"]
+    second["translations"] = {}
+    largest = 4 * 1024 * 1024
+    padded = b" " * (largest - 1) + b"{}"  # JSON, one byte too large
+
+    class Handler(_Policies):
+        BODIES: ClassVar[dict[str, tuple[bytes, bool]]] = {
+            "/a/charta.json": (json.dumps(first).encode(), True),
+            "/b/charta.json": (json.dumps(second).encode(), False),
+            "/sized.json": (padded, True),
+            "/unsized.json": (padded, False),
+        }
+
+    request = {"platform": "xing", "facts": {"met": True, "pitch": False, "group_only": False}}
+    expected = [
+        decide(Policy.from_json(data), request, "Max Muster").to_json() for data in (first, second)
+    ]
+    assert expected[0] != expected[1]
+    (home / "background.mjs").write_text(readme_example("// background.js"), "utf-8")
+    harness = home / "extension.mjs"
+    harness.write_text(
+        "import {readFileSync} from 'node:fs'\n"
+        "const listeners = []\n"
+        "globalThis.chrome = {runtime: {onMessage: {addListener: (f) => listeners.push(f)}}}\n"
+        "await import('./background.mjs')\n"
+        "const ask = (message) => new Promise((reply) => listeners[0](message, {}, reply))\n"
+        "for (const message of JSON.parse(readFileSync(0, 'utf8')))\n"
+        "  console.log(JSON.stringify(await ask(message)))\n",
+        "utf-8",
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="serve policies", daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        paths = [
+            "/a/charta.json",
+            "/b/charta.json",
+            "/a/charta.json",
+            "/sized.json",
+            "/unsized.json",
+        ]
+        asked = [
+            {"type": "decide", "policy": base + path, "request": request, "name": "Max Muster"}
+            for path in paths
+        ]
+        replies = [
+            json.loads(line) for line in run_in(home, harness, json.dumps(asked)).splitlines()
+        ]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert [reply.get("decision") for reply in replies[:3]] == [*expected, expected[0]]
+    for path, reply in zip(paths[3:], replies[3:], strict=True):
+        assert reply == {"error": "Error", "message": f"{base}{path}: larger than {largest} bytes"}
+    content = home / "content.cjs"
+    content.write_text(
+        "new (require('node:vm').Script)(require('node:fs').readFileSync(0, 'utf8'))\n", "utf-8"
+    )
+    run_in(home, content, readme_example("// content.js"))  # parses as a classic script
+
+
+def test_nothing_shipped_turns_a_string_into_code(packed: Installed) -> None:
+    modules = packed.home / "node_modules"
     scripts = [p for p in modules.rglob("*") if p.suffix in (".js", ".mjs", ".cjs") and p.is_file()]
     assert any("kontaktcharta" in p.parts for p in scripts)
     assert any("cel-js" in p.parts for p in scripts)

@@ -324,3 +324,31 @@ def run_node_script(script: Path, *args: str) -> str:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
+
+
+OBJECT_NAMES = ["__proto__", "prototype", "constructor", "toString", "hasOwnProperty", "valueOf"]
+"""Names every JavaScript object carries: cel-js cannot declare the first two."""
+
+
+@pytest.mark.parametrize("name", [*OBJECT_NAMES, "for", "while"])
+def test_javascript_checks_a_fact_named_like_what_objects_carry(name: str) -> None:
+    """A fact named `__proto__` or `prototype` (which cel-js cannot declare) or a word CEL
+    reserves is refused at its own path by both readers, and checking never throws; one named
+    like another property of every object (`constructor`) is a fact like any."""
+    rules = ["true", "undeclared", f"{name} && undeclared", name, f"!{name}"]
+    policies = []
+    for rule in rules:
+        data = policy_data()
+        data["facts"][0]["name"] = name  # `met`, a bool, read by accept.criteria[0]
+        data["accept"]["criteria"][0]["when"] = rule
+        policies.append(data)
+    refused = name not in OBJECT_NAMES[2:]
+    for rule, data, found in zip(rules, policies, javascript(policies), strict=True):
+        paths = sorted({(p["path"], p.get("limit")) for p in found}, key=str)
+        python = python_problems(data)
+        assert (("facts[0]", None) in python) == refused, rule
+        if refused and rule not in ("true", "undeclared"):
+            # cel-cpp reads `__proto__` in a rule as a name; cel-js refuses it there too.
+            assert paths == sorted({*python, ("accept.criteria[0].when", None)}, key=str), rule
+        else:
+            assert paths == python, rule

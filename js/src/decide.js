@@ -203,9 +203,18 @@ function applies(criterion, platform, declared) {
   return bound.includes(platform)
 }
 
-/** The decision as JSON: decision, reasons, unmet, questions, reply, message. */
+/** The decision as JSON: decision, reasons, unmet, questions, reply, message. Its lists and
+ * questions are its own, whatever step made it: a caller may change them, and the policy's own
+ * lists (the fallback's reasons) stay as they are. */
 function decision(outcome, reasons = [], unmet = [], questions = [], reply = true, message = null) {
-  return {decision: outcome, reasons, unmet, questions, reply, message}
+  return {
+    decision: outcome,
+    reasons: [...reasons],
+    unmet: [...unmet],
+    questions: questions.map(({kind, name, question}) => ({kind, name, question})),
+    reply,
+    message
+  }
 }
 
 /** Every question one policy may ask, in the order a review lists them. */

@@ -11,12 +11,17 @@
 import {Environment} from '@marcbachmann/cel-js'
 import {doubleText, parseDouble, uintDigits, uintRange, utf8Text} from './conversions.js'
 import {matches} from './regex.js'
-import {withoutCancelledSigns} from './syntax.js'
+import {RESERVED, withoutCancelledSigns} from './syntax.js'
 
 export const PLATFORM = 'platform'
 
 /** The macros of CEL whose first argument names a variable of their own. */
 const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter'])
+
+/** Names cel-js refuses to declare: CEL's reserved words, and two that JavaScript objects
+ * carry. A fact named so is refused by the check of a policy (check.js), which checks the rules
+ * without it; a policy that is decided by has none. */
+const UNDECLARABLE = new Set([...RESERVED, '__proto__', 'prototype'])
 
 const INT_MIN = -(2n ** 63n)
 const INT_MAX = 2n ** 63n - 1n
@@ -39,7 +44,9 @@ export class RuleFailure extends Error {
  */
 export function environment(facts) {
   const env = new Environment({homogeneousAggregateLiterals: false})
-  for (const {name, type} of facts) if (name !== PLATFORM) env.registerVariable(name, type)
+  for (const {name, type} of facts) {
+    if (name !== PLATFORM && !UNDECLARABLE.has(name)) env.registerVariable(name, type)
+  }
   env.registerVariable(PLATFORM, 'string')
   env.registerFunction('matches(string, string): bool', (text, pattern) => search(text, pattern))
   return env

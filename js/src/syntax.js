@@ -22,7 +22,8 @@ export class SyntaxProblem extends Error {
 }
 
 const ACCUMULATOR = '@result'
-const RESERVED = new Set(
+/** CEL's reserved words: no identifier of a rule. */
+export const RESERVED = new Set(
   (
     'as break const continue else for function if import let loop package namespace ' +
     'return var void while'

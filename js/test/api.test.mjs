@@ -13,6 +13,7 @@ import {
   PolicyError,
   RequestError,
   RuleError,
+  checkPolicy,
   cleanName,
   compile,
   decide,
@@ -124,6 +125,44 @@ test('a fact may be called like a property every object has', () => {
   )
 })
 
+test('a fact named __proto__ or prototype is refused, one named toString is a fact', () => {
+  // cel-js cannot declare the first two: the check names them and never throws.
+  const withFacts = (names, when) => ({
+    ...policy({
+      accept: [criterion('accept', 'both', when)],
+      decline: [criterion('decline', 'either', 'hasOwnProperty || valueOf')]
+    }),
+    facts: names.map((name) => ({name, type: 'bool', question: `${name}?`}))
+  })
+  const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf']
+  for (const name of ['__proto__', 'prototype']) {
+    const p = withFacts([...names, name], `constructor && ${name}`)
+    const problems = [
+      {
+        path: 'facts[4]',
+        message:
+          `'${name}' cannot name a fact (CEL, the request or JavaScript reserves it; ` +
+          'choose another name)'
+      },
+      {path: 'accept.criteria[0].when', message: `Reserved identifier: ${name}`}
+    ]
+    assert.deepEqual(checkPolicy(p), problems)
+    assert.deepEqual(checkPolicy(withFacts([...names, name], 'constructor')), problems.slice(0, 1))
+    assert.throws(() => compile(p), {name: 'PolicyError', problems})
+    const alone = withFacts([...names, name], 'true')
+    assert.throws(() => decide(alone, {}), {name: 'PolicyError', problems: problems.slice(0, 1)})
+  }
+  const p = withFacts(names, 'constructor && toString')
+  assert.deepEqual(checkPolicy(p), [])
+  const facts = {constructor: true, toString: true, hasOwnProperty: false, valueOf: false}
+  assert.deepEqual(decide(p, {facts}).reasons, ['both'])
+  assert.deepEqual(decide(p, {facts: {...facts, valueOf: true}}).reasons, ['either'])
+  assert.deepEqual(
+    decide(p, {facts: {toString: true}}).questions.map((q) => q.name),
+    ['constructor', 'hasOwnProperty', 'valueOf']
+  )
+})
+
 test('a policy is compiled once for its object', () => {
   const p = policy()
   assert.equal(compile(p), compile(p))
@@ -162,13 +201,60 @@ test('a message that cannot fit says so', () => {
   )
 })
 
-test('decisions are fresh objects', () => {
-  const p = policy()
-  const first = decide(p, {facts: {count: 1, ratio: 0.1}})
-  first.reasons.push('changed')
-  first.message = 'changed'
-  assert.deepEqual(decide(p, {facts: {count: 1, ratio: 0.1}}).reasons, ['far'])
-  assert.notEqual(decide(p, {facts: {count: 1, ratio: 0.1}}).message, 'changed')
+test('decisions are fresh objects, whatever step made them', () => {
+  // Under `all`: accept, decline by a reason, by the fallback with an unmet criterion, a review
+  // asking questions, and declines that are not answered (`reply: false`), by a reason and by
+  // the fallback. Each decision is changed in every list and question it holds; deciding the
+  // same requests again gives what it gave before.
+  const policies = [false, true].map((silent) =>
+    policy({
+      accept: [
+        criterion('accept', 'many', 'count / 2 >= 3'),
+        criterion('accept', 'close', 'ratio > 0.5')
+      ],
+      decline: [
+        criterion('decline', 'far', 'ratio < 0.1'),
+        criterion('decline', 'rude', undefined, {reply: false}),
+        criterion('decline', 'other', undefined, {otherwise: true, reply: !silent})
+      ]
+    })
+  )
+  for (const p of policies) p.accept.match = 'all'
+  const cases = [
+    [0, {facts: {count: 7, ratio: 0.9, met: true}, judgements: {rude: false}}, 'accept'],
+    [0, {facts: {count: 7, ratio: 0.05}}, 'decline'],
+    [0, {facts: {count: 1, ratio: 0.9}, judgements: {rude: false}}, 'decline'],
+    [0, {facts: {}}, 'review'],
+    [0, {facts: {count: 7, ratio: 0.9}, judgements: {rude: true}}, 'decline'],
+    [1, {facts: {count: 1, ratio: 0.9}, judgements: {rude: false}}, 'decline']
+  ]
+  const all = (name) =>
+    cases.map(([which, request]) => {
+      try {
+        return decide(policies[which], request, {name})
+      } catch (error) {
+        return {error: String(error)}
+      }
+    })
+  for (const name of [null, 'Max Muster']) {
+    const first = all(name)
+    const before = structuredClone(first)
+    assert.deepEqual(
+      first.map((d) => d.decision),
+      cases.map(([, , outcome]) => outcome)
+    )
+    assert.deepEqual(first[2].unmet, ['many']) // the fallback, naming what is unmet
+    assert.notEqual(first[3].questions.length, 0)
+    assert.deepEqual([first[4].reply, first[5].reply], [false, false])
+    for (const d of first) {
+      d.reasons.push('changed')
+      d.unmet.push('changed')
+      for (const question of d.questions) question.name = 'changed'
+      d.questions.push({kind: 'fact', name: 'changed', question: 'changed'})
+      d.message = 'changed'
+    }
+    assert.deepEqual(all(name), before)
+  }
 })
 
 test('a name loses what cannot be seen, by code point', () => {
