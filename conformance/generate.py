@@ -323,7 +323,8 @@ def decide_groups() -> Iterator[tuple[str, list[Case]]]:
         ],
     )
     logic = policy_of("logic")
-    yield ("logic", [logic_group(logic)])
+    failing, order = policy_of("failing"), policy_of("order")
+    yield ("logic", [logic_group(logic), failing_group(failing), order_group(order)])
     messages = policy_of("messages")
     yield ("messages", [message_group(messages)])
     quiet = policy_of("quiet")
@@ -377,6 +378,74 @@ def logic_group(data: dict[str, Any]) -> Case:
         cases.append((why, {"facts": facts}, None))
     cases.append(("a platform in a charta without platforms", {"platform": "xing"}, None))
     return group("open facts, commutative logic, CEL's numbers and strings", data, cases)
+
+
+def failing_group(data: dict[str, Any]) -> Case:
+    """Failing rules: which stops deciding, which is named, and a failure beside a missing fact."""
+    cases: list[tuple[str, Any, Any]] = [
+        (
+            "two decline rules fail: the first in charta order is named",
+            {"platform": "decline-side", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "a failing decline rule stops deciding, although another decline criterion holds",
+            {"platform": "decline-side", "facts": {"z": 0, "b": True}},
+            None,
+        ),
+        (
+            "a failing accept rule stops deciding, although another accept criterion holds",
+            {"platform": "accept-side", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "a failing accept rule does not stop a decline",
+            {"platform": "accept-side", "facts": {"z": 0, "b": True}},
+            None,
+        ),
+        (
+            "a failing accept rule stops deciding where a decline criterion is open",
+            {"platform": "accept-side", "facts": {"z": 0, "a": True}},
+            None,
+        ),
+        (
+            "a failing decline rule is named before a failing accept rule",
+            {"platform": "both-sides", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "without a platform every rule runs: the first failing decline rule is named",
+            {"facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "on a platform where no failing rule applies, nothing fails",
+            {"platform": "deep", "facts": {"z": 0, "a": True, "b": True}},
+            None,
+        ),
+    ]
+    platforms = [None, *(p["id"] for p in data["platforms"])]
+    for platform, z, a, b in itertools.product(platforms, [0, 5], [True, False], [True, False]):
+        request: dict[str, Any] = {"facts": {"z": z, "a": a, "b": b}}
+        if platform is not None:
+            request = {"platform": platform, **request}
+        cases.append((describe(request), request, None))
+    for facts in [{"a": True, "b": False}, {"a": False, "b": False}, {"b": False}]:
+        request = {"platform": "deep", "facts": facts}
+        cases.append((f"rules of 32 levels: {describe(request)}", request, None))
+    return group("failing rules, and a failure beside a missing fact", data, cases)
+
+
+def order_group(data: dict[str, Any]) -> Case:
+    """Where a failing part and a missing fact meet in one rule: which of them the rule gives."""
+    cases: list[tuple[str, Any, Any]] = []
+    for criterion in data["decline"]["criteria"]:
+        rule, platform = criterion["when"], criterion["platforms"][0]
+        for b, given in ((None, "without b"), (True, "b true"), (False, "b false")):
+            facts: dict[str, Any] = {"z": 0} if b is None else {"z": 0, "b": b}
+            text = f"`{rule}` with z = 0, {given}"
+            cases.append((text, {"platform": platform, "facts": facts}, None))
+    return group("which of two failures a rule gives", data, cases)
 
 
 def message_group(data: dict[str, Any]) -> Case:
