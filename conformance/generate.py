@@ -332,6 +332,8 @@ def decide_groups() -> Iterator[tuple[str, list[Case]]]:
         "ignoring",
         [group("reply: false, with the default German template", quiet, quiet_cases())],
     )
+    platforms = policy_of("bound")
+    yield ("platforms", [group("platforms in rules and on criteria", platforms, bound(platforms))])
     yield ("requests", [group("requests a reader must refuse", anyof, refused_requests())])
 
 
@@ -473,6 +475,76 @@ def message_group(data: dict[str, Any]) -> Case:
     return group("decline messages: templates, placeholders, limits and names", data, cases)
 
 
+def bound(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """A rule that reads `platform`, bound criteria whose value is decided while whether they
+    apply is open, and an `otherwise` criterion with platforms."""
+    sales = '`platform == "xing" && pitch`'
+    requests = [
+        (
+            f"without a platform, {sales} with pitch true is open: the review asks for the "
+            "platform",
+            {"facts": {"pitch": True, "met": True, "shared": 5, "copied": False}},
+        ),
+        (
+            f"without a platform, {sales} with pitch false is false: accept",
+            {"facts": {"pitch": False, "met": True, "shared": 5, "copied": False}},
+        ),
+        (f"on XING, {sales} holds", {"platform": "xing", "facts": {"pitch": True}}),
+        (
+            f"on LinkedIn, {sales} is false",
+            {
+                "platform": "linkedin",
+                "facts": {"pitch": True, "met": True, "shared": 5, "copied": False},
+            },
+        ),
+        (
+            "on XING without pitch: the review asks for pitch, not for the platform",
+            {"platform": "xing", "facts": {"met": True}},
+        ),
+        ("nothing given: the review asks for every fact and the platform", {}),
+        (
+            "without a platform, the LinkedIn rule `copied || shared < 2` is true whatever "
+            "shared is: the review asks only for the platform, not for shared",
+            {"facts": {"pitch": False, "met": True, "copied": True}},
+        ),
+        (
+            "without a platform, the same rule open: the review asks for shared and the platform",
+            {"facts": {"pitch": False, "met": True, "copied": False}},
+        ),
+        (
+            "without a platform, the LinkedIn accept criterion is true but may not apply: the "
+            "review asks for the platform",
+            {"facts": {"pitch": False, "met": False, "shared": 5, "copied": False}},
+        ),
+        (
+            "without a platform, everything false: the otherwise criterion declines",
+            {"facts": {"pitch": False, "met": False, "shared": 2, "copied": False}},
+        ),
+        (
+            "null as the platform is no platform: as the request before",
+            {
+                "platform": None,
+                "facts": {"pitch": False, "met": False, "shared": 2, "copied": False},
+            },
+        ),
+        (
+            "on Mastodon, everything false: the otherwise criterion declines",
+            {"platform": "mastodon", "facts": {"pitch": False, "met": False}},
+        ),
+        (
+            "on XING, everything false: the otherwise criterion declines here too, as its "
+            "platforms are ignored",
+            {"platform": "xing", "facts": {"pitch": False, "met": False}},
+        ),
+        (
+            "on LinkedIn, few shared contacts: declined by the bound criterion",
+            {"platform": "linkedin", "facts": {"pitch": False, "met": True, "shared": 1}},
+        ),
+    ]
+    cases = [(why, request, "Max Muster") for why, request in requests]
+    return cases + spread(data, 90, 3)
+
+
 def quiet_cases() -> list[tuple[str, Any, Any]]:
     """Declines that are answered and declines that are not."""
     requests = [
@@ -497,7 +569,7 @@ def refused_requests() -> list[tuple[str, Any, Any]]:
         ("an unknown key", {"platfrom": "xing"}),
         ("an undeclared platform", {"platform": "mastodon"}),
         ("a platform must be a text", {"platform": 1}),
-        ("null is not a platform", {"platform": None}),
+        ("null as the platform: decided as without a platform", {"platform": None}),
         ("facts must be an object", {"facts": ["met"]}),
         ("an undeclared fact", {"facts": {"age": 3}}),
         ("a bool fact given a text", {"facts": {"met": "ja"}}),
