@@ -326,7 +326,7 @@ def decide_groups() -> Iterator[tuple[str, list[Case]]]:
     failing, order = policy_of("failing"), policy_of("order")
     yield ("logic", [logic_group(logic), failing_group(failing), order_group(order)])
     messages = policy_of("messages")
-    yield ("messages", [message_group(messages)])
+    yield ("messages", [message_group(messages), elsewhere_group(messages)])
     quiet = policy_of("quiet")
     yield (
         "ignoring",
@@ -467,12 +467,53 @@ def message_group(data: dict[str, Any]) -> Case:
         if platform is not None:
             request["platform"] = platform
         cases.append((describe(request), request, NAMES[index % len(NAMES)]))
-    for platform, name in itertools.product(platforms, [*NAMES, "", None, "Ωmega " * 20]):
+    for platform, name in itertools.product(platforms, [*NAMES, "", None, *LONG_NAMES]):
         request = {"facts": {"pitch": True, "copied": True}}
         if platform is not None:
             request["platform"] = platform
         cases.append((f"{describe(request)}, named {name!r}", request, name))
+    for platform in ["linkedin", "mastodon"]:
+        for facts in [{"course": True}, {"course": True, "pitch": True}]:
+            request = {"platform": platform, "facts": facts}
+            why = "the reason of course, as long as its text, is its short form too"
+            cases.append((f"{describe(request)}: {why}", request, "Max Muster"))
     return group("decline messages: templates, placeholders, limits and names", data, cases)
+
+
+LONG_NAMES = [
+    "Ωmega " * 20,
+    "a" * 70,
+    "Prof. Dr. Anna-Lena Berg-Schmidt-Mustermann, M.A., LL.M., Dipl.-Kffr. Übersetzerin",
+    "Anna-Lena Berg-Schmidt-Mustermann-Lüdenscheid-Oberkirchen, M.A. (Köln)",
+    "Ada\x1cLovelace\x1f\x1d",
+    "\u3000Kim\u2028Lee\u00a0\u0085",
+    "Zoë\u00adSchmidt\ufeff\U000f0000",
+]
+"""Names a message shortens, or cleans: many words, one word of 70 letters, cuts that end at
+punctuation, U+001C to U+001F and other whitespace (spaces, not taken out), a soft hyphen, a
+byte order mark and a private-use character (taken out)."""
+
+
+def written_elsewhere(data: dict[str, Any]) -> dict[str, Any]:
+    """The policy of messages.yaml with texts no build writes but a reader takes: line breaks,
+    a tab and an ideographic space in a criterion's text and an alternative's."""
+    data = copy.deepcopy(data)
+    data["decline"]["criteria"][1]["text"] = "leere\n\tEinladungen\u3000"
+    data["declined"]["alternatives"][1]["text"] = "Mir auf einer\nKonferenz\u3000 begegnen"
+    data["revision"] = revision(data)
+    return data
+
+
+def elsewhere_group(data: dict[str, Any]) -> Case:
+    """A message from texts with line breaks: each reason and alternative on one line."""
+    cases: list[tuple[str, Any, Any]] = []
+    for platform in [None, "xing", "facebook"]:
+        for facts in [{"empty": True}, {"empty": True, "pitch": True}]:
+            request: dict[str, Any] = {"facts": facts}
+            if platform is not None:
+                request["platform"] = platform
+            cases.append((describe(request), request, "Kim"))
+    return group("decline messages from texts with line breaks", written_elsewhere(data), cases)
 
 
 def bound(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
