@@ -335,6 +335,8 @@ def decide_groups() -> Iterator[tuple[str, list[Case]]]:
     platforms = policy_of("bound")
     yield ("platforms", [group("platforms in rules and on criteria", platforms, bound(platforms))])
     yield ("requests", [group("requests a reader must refuse", anyof, refused_requests())])
+    translated = policy_of("translated")
+    yield ("translations", [group("a policy with a translation", translated, translated_cases())])
 
 
 def logic_group(data: dict[str, Any]) -> Case:
@@ -601,6 +603,31 @@ def quiet_cases() -> list[tuple[str, Any, Any]]:
     return [(why, request, "Max Muster") for request, why in requests]
 
 
+def translated_cases() -> list[tuple[str, Any, Any]]:
+    """Requests by a policy with a translation: decided in the main language."""
+    requests = [
+        (
+            "a sales pitch on LinkedIn: the main language's own template",
+            {"platform": "linkedin", "facts": {"pitch": True}},
+        ),
+        (
+            "a sales pitch on XING: the main language's default template",
+            {"platform": "xing", "facts": {"pitch": True}},
+        ),
+        (
+            "nothing holds: the fallback",
+            {
+                "platform": "xing",
+                "facts": {"met": False, "pitch": False},
+                "judgements": {"careful": False},
+            },
+        ),
+        ("nothing given: the main language's questions", {}),
+        ("met: accept", {"platform": "linkedin", "facts": {"met": True, "pitch": False}}),
+    ]
+    return [(why, request, "Max Muster") for why, request in requests]
+
+
 def refused_requests() -> list[tuple[str, Any, Any]]:
     """Requests that do not fit the policy of any.yaml, and some that just fit."""
     requests: list[tuple[str, Any]] = [
@@ -646,9 +673,10 @@ def refused_requests() -> list[tuple[str, Any, Any]]:
 
 
 def refuse_groups() -> Iterator[tuple[str, list[Case]]]:
-    """The files of refuse/: policies every reader must refuse, with the paths named."""
-    base = policy_of("any")
+    """The files of refuse/: policies every reader must refuse, with the paths named. Each
+    changes the policy of any.yaml, but those of translations/ that of translated.yaml."""
     for topic, changes in REFUSALS.items():
+        base = policy_of("translated" if topic == "translations" else "any")
         yield topic, [refused(base, why, change) for why, change in changes]
 
 
@@ -863,6 +891,81 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
         ),
     ],
 }
+
+
+def swapped(path: str) -> Change:
+    """A change that swaps the first two entries of a list."""
+
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = _steps(path)
+        target: Any = data
+        for step in parents:
+            target = target[step]
+        target[last][0], target[last][1] = target[last][1], target[last][0]
+
+    return change
+
+
+def _as_main_language(data: dict[str, Any]) -> None:
+    translation = copy.deepcopy(data["translations"]["en-GB"])
+    translation["lang"] = "DE"
+    translation["url"] = "https://uta.example/regeln/de/"
+    for side in ("accept", "decline"):
+        for criterion in translation[side]["criteria"]:
+            criterion["link"] = f"https://uta.example/regeln/de/#{side}-{criterion['id']}"
+    data["translations"]["DE"] = translation
+
+
+_EN = "translations.en-GB."
+REFUSALS["translations"] = [
+    (
+        "a translation's url with the tag's capitals",
+        setting(f"{_EN}url", "https://uta.example/regeln/en-GB/"),
+    ),
+    (
+        "a translation's url that is the main url",
+        setting(f"{_EN}url", "https://uta.example/regeln/"),
+    ),
+    ("a translation without a url where the main language has one", setting(f"{_EN}url", None)),
+    (
+        "a translation's link to the main page",
+        setting(f"{_EN}accept.criteria[0].link", "https://uta.example/regeln/#accept-met"),
+    ),
+    ("a translation's language other than its key", setting(f"{_EN}lang", "en")),
+    ("the main language as a translation", _as_main_language),
+    ("a translation with another criterion id", setting(f"{_EN}accept.criteria[1].id", "read")),
+    ("a translation with its criteria in another order", swapped(f"{_EN}accept.criteria")),
+    ("a translation with a criterion fewer", removing(f"{_EN}decline.criteria[0]")),
+    ("a translation with another rule", setting(f"{_EN}accept.criteria[0].when", "!met")),
+    (
+        "a translation with other platforms on a criterion",
+        setting(f"{_EN}decline.criteria[0].platforms", ["xing"]),
+    ),
+    ("a translation with another message limit", setting(f"{_EN}platforms[1].message_limit", 500)),
+    ("a translation with its facts in another order", swapped(f"{_EN}facts")),
+    ("a translation with another owner", setting(f"{_EN}owner.name", "Uta Bilingual")),
+    (
+        "a translation with reply: false where the main language has none",
+        setting(f"{_EN}decline.criteria[1].reply", False),
+    ),
+    ("a translation with an alternative fewer", setting(f"{_EN}declined.alternatives", [])),
+    (
+        "a translation without the own template of a platform",
+        removing(f"{_EN}platforms[1].messages"),
+    ),
+    (
+        "a translation with an unknown placeholder",
+        setting(f"{_EN}messages.decline", "Hello {firstname}: {url}"),
+    ),
+    (
+        "a translation whose template is too long for a platform's limit",
+        setting(
+            f"{_EN}platforms[1].messages.decline",
+            "Hello {name}. " + "Sorry. " * 50 + "{reasons} {url}",
+        ),
+    ),
+    ("a translation with a revision of its own", setting(f"{_EN}revision", "sha256:" + "0" * 64)),
+]
 
 
 def write(check: bool) -> int:
