@@ -810,6 +810,10 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
     "semantics": [
         ("two criteria with one id", setting("accept.criteria[1].id", "met")),
         ("an id shared across the lists", setting("decline.criteria[0].id", "met")),
+        (
+            "three criteria with one id: the second and the third are named",
+            both(setting("accept.criteria[1].id", "met"), setting("accept.criteria[3].id", "met")),
+        ),
         ("two otherwise criteria", setting("decline.criteria[0].otherwise", True)),
         ("an otherwise criterion with a rule", setting("decline.criteria[3].when", "met")),
         ("an undeclared platform in a criterion", setting("accept.criteria[2].platforms", ["x"])),
@@ -864,7 +868,17 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
             rule("met" + " " * (limits.RULE_LENGTH - 5) + "||met"),
         ),
         ("a rule nested too deep", rule("(" * 40 + "met" + ")" * 40)),
-        ("a rule of 33 levels", rule("met == (" * 33 + "met" + ")" * 33)),
+        ("a rule of 34 levels", rule("met == (" * 33 + "met" + ")" * 33)),
+        (
+            "32 operators inside one another: 33 levels",
+            rule("met == (" * 31 + "met == met" + ")" * 31),
+        ),
+        (
+            "a macro around 30 operators: 33 levels",
+            rule("[1].exists(x, " + "met == (" * 29 + "met == met" + ")" * 29 + ")"),
+        ),
+        ("33 parentheses inside one another", rule("(" * 33 + "met" + ")" * 33)),
+        ("33 levels as written, though the tree has one", rule("!!(" * 31 + "!!met" + ")" * 31)),
         ("macros three deep", rule("[[[1]]].exists(a, a.exists(b, b.exists(c, c == shared)))")),
         ("a list literal of 51 entries", rule(f"shared in {list(range(51))}")),
         ("a pattern that is not written in the rule", rule("note.matches(note)")),
@@ -878,6 +892,21 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
         (
             "a rule that may take too many steps",
             rule(f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, note.contains(string(a))))"),
+        ),
+        (
+            "rules that together may take too many steps, past the limit at a decline rule, one "
+            "refused on its own counting nothing",
+            both(
+                rule(f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, note.contains(string(a))))"),
+                setting(
+                    "accept.criteria[1].when",
+                    f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, a + b == shared))",
+                ),
+                setting(
+                    "decline.criteria[0].when",
+                    f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, a - b == shared))",
+                ),
+            ),
         ),
         (
             "two rules that together may take too many steps",
