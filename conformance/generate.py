@@ -323,15 +323,20 @@ def decide_groups() -> Iterator[tuple[str, list[Case]]]:
         ],
     )
     logic = policy_of("logic")
-    yield ("logic", [logic_group(logic)])
+    failing, order = policy_of("failing"), policy_of("order")
+    yield ("logic", [logic_group(logic), failing_group(failing), order_group(order)])
     messages = policy_of("messages")
-    yield ("messages", [message_group(messages)])
+    yield ("messages", [message_group(messages), elsewhere_group(messages)])
     quiet = policy_of("quiet")
     yield (
         "ignoring",
         [group("reply: false, with the default German template", quiet, quiet_cases())],
     )
+    platforms = policy_of("bound")
+    yield ("platforms", [group("platforms in rules and on criteria", platforms, bound(platforms))])
     yield ("requests", [group("requests a reader must refuse", anyof, refused_requests())])
+    translated = policy_of("translated")
+    yield ("translations", [group("a policy with a translation", translated, translated_cases())])
 
 
 def logic_group(data: dict[str, Any]) -> Case:
@@ -379,6 +384,74 @@ def logic_group(data: dict[str, Any]) -> Case:
     return group("open facts, commutative logic, CEL's numbers and strings", data, cases)
 
 
+def failing_group(data: dict[str, Any]) -> Case:
+    """Failing rules: which stops deciding, which is named, and a failure beside a missing fact."""
+    cases: list[tuple[str, Any, Any]] = [
+        (
+            "two decline rules fail: the first in charta order is named",
+            {"platform": "decline-side", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "a failing decline rule stops deciding, although another decline criterion holds",
+            {"platform": "decline-side", "facts": {"z": 0, "b": True}},
+            None,
+        ),
+        (
+            "a failing accept rule stops deciding, although another accept criterion holds",
+            {"platform": "accept-side", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "a failing accept rule does not stop a decline",
+            {"platform": "accept-side", "facts": {"z": 0, "b": True}},
+            None,
+        ),
+        (
+            "a failing accept rule stops deciding where a decline criterion is open",
+            {"platform": "accept-side", "facts": {"z": 0, "a": True}},
+            None,
+        ),
+        (
+            "a failing decline rule is named before a failing accept rule",
+            {"platform": "both-sides", "facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "without a platform every rule runs: the first failing decline rule is named",
+            {"facts": {"z": 0, "a": True, "b": False}},
+            None,
+        ),
+        (
+            "on a platform where no failing rule applies, nothing fails",
+            {"platform": "deep", "facts": {"z": 0, "a": True, "b": True}},
+            None,
+        ),
+    ]
+    platforms = [None, *(p["id"] for p in data["platforms"])]
+    for platform, z, a, b in itertools.product(platforms, [0, 5], [True, False], [True, False]):
+        request: dict[str, Any] = {"facts": {"z": z, "a": a, "b": b}}
+        if platform is not None:
+            request = {"platform": platform, **request}
+        cases.append((describe(request), request, None))
+    for facts in [{"a": True, "b": False}, {"a": False, "b": False}, {"b": False}]:
+        request = {"platform": "deep", "facts": facts}
+        cases.append((f"rules of 32 levels: {describe(request)}", request, None))
+    return group("failing rules, and a failure beside a missing fact", data, cases)
+
+
+def order_group(data: dict[str, Any]) -> Case:
+    """Where a failing part and a missing fact meet in one rule: which of them the rule gives."""
+    cases: list[tuple[str, Any, Any]] = []
+    for criterion in data["decline"]["criteria"]:
+        rule, platform = criterion["when"], criterion["platforms"][0]
+        for b, given in ((None, "without b"), (True, "b true"), (False, "b false")):
+            facts: dict[str, Any] = {"z": 0} if b is None else {"z": 0, "b": b}
+            text = f"`{rule}` with z = 0, {given}"
+            cases.append((text, {"platform": platform, "facts": facts}, None))
+    return group("which of two failures a rule gives", data, cases)
+
+
 def message_group(data: dict[str, Any]) -> Case:
     """Every decline on every platform, with every name: templates and limits."""
     cases: list[tuple[str, Any, Any]] = []
@@ -396,12 +469,123 @@ def message_group(data: dict[str, Any]) -> Case:
         if platform is not None:
             request["platform"] = platform
         cases.append((describe(request), request, NAMES[index % len(NAMES)]))
-    for platform, name in itertools.product(platforms, [*NAMES, "", None, "Ωmega " * 20]):
+    for platform, name in itertools.product(platforms, [*NAMES, "", None, *LONG_NAMES]):
         request = {"facts": {"pitch": True, "copied": True}}
         if platform is not None:
             request["platform"] = platform
         cases.append((f"{describe(request)}, named {name!r}", request, name))
+    for platform in ["linkedin", "mastodon"]:
+        for facts in [{"course": True}, {"course": True, "pitch": True}]:
+            request = {"platform": platform, "facts": facts}
+            why = "the reason of course, as long as its text, is its short form too"
+            cases.append((f"{describe(request)}: {why}", request, "Max Muster"))
     return group("decline messages: templates, placeholders, limits and names", data, cases)
+
+
+LONG_NAMES = [
+    "Ωmega " * 20,
+    "a" * 70,
+    "Prof. Dr. Anna-Lena Berg-Schmidt-Mustermann, M.A., LL.M., Dipl.-Kffr. Übersetzerin",
+    "Anna-Lena Berg-Schmidt-Mustermann-Lüdenscheid-Oberkirchen, M.A. (Köln)",
+    "Ada\x1cLovelace\x1f\x1d",
+    "\u3000Kim\u2028Lee\u00a0\u0085",
+    "Zoë\u00adSchmidt\ufeff\U000f0000",
+]
+"""Names a message shortens, or cleans: many words, one word of 70 letters, cuts that end at
+punctuation, U+001C to U+001F and other whitespace (spaces, not taken out), a soft hyphen, a
+byte order mark and a private-use character (taken out)."""
+
+
+def written_elsewhere(data: dict[str, Any]) -> dict[str, Any]:
+    """The policy of messages.yaml with texts no build writes but a reader takes: line breaks,
+    a tab and an ideographic space in a criterion's text and an alternative's."""
+    data = copy.deepcopy(data)
+    data["decline"]["criteria"][1]["text"] = "leere\n\tEinladungen\u3000"
+    data["declined"]["alternatives"][1]["text"] = "Mir auf einer\nKonferenz\u3000 begegnen"
+    data["revision"] = revision(data)
+    return data
+
+
+def elsewhere_group(data: dict[str, Any]) -> Case:
+    """A message from texts with line breaks: each reason and alternative on one line."""
+    cases: list[tuple[str, Any, Any]] = []
+    for platform in [None, "xing", "facebook"]:
+        for facts in [{"empty": True}, {"empty": True, "pitch": True}]:
+            request: dict[str, Any] = {"facts": facts}
+            if platform is not None:
+                request["platform"] = platform
+            cases.append((describe(request), request, "Kim"))
+    return group("decline messages from texts with line breaks", written_elsewhere(data), cases)
+
+
+def bound(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """A rule that reads `platform`, bound criteria whose value is decided while whether they
+    apply is open, and an `otherwise` criterion with platforms."""
+    sales = '`platform == "xing" && pitch`'
+    requests = [
+        (
+            f"without a platform, {sales} with pitch true is open: the review asks for the "
+            "platform",
+            {"facts": {"pitch": True, "met": True, "shared": 5, "copied": False}},
+        ),
+        (
+            f"without a platform, {sales} with pitch false is false: accept",
+            {"facts": {"pitch": False, "met": True, "shared": 5, "copied": False}},
+        ),
+        (f"on XING, {sales} holds", {"platform": "xing", "facts": {"pitch": True}}),
+        (
+            f"on LinkedIn, {sales} is false",
+            {
+                "platform": "linkedin",
+                "facts": {"pitch": True, "met": True, "shared": 5, "copied": False},
+            },
+        ),
+        (
+            "on XING without pitch: the review asks for pitch, not for the platform",
+            {"platform": "xing", "facts": {"met": True}},
+        ),
+        ("nothing given: the review asks for every fact and the platform", {}),
+        (
+            "without a platform, the LinkedIn rule `copied || shared < 2` is true whatever "
+            "shared is: the review asks only for the platform, not for shared",
+            {"facts": {"pitch": False, "met": True, "copied": True}},
+        ),
+        (
+            "without a platform, the same rule open: the review asks for shared and the platform",
+            {"facts": {"pitch": False, "met": True, "copied": False}},
+        ),
+        (
+            "without a platform, the LinkedIn accept criterion is true but may not apply: the "
+            "review asks for the platform",
+            {"facts": {"pitch": False, "met": False, "shared": 5, "copied": False}},
+        ),
+        (
+            "without a platform, everything false: the otherwise criterion declines",
+            {"facts": {"pitch": False, "met": False, "shared": 2, "copied": False}},
+        ),
+        (
+            "null as the platform is no platform: as the request before",
+            {
+                "platform": None,
+                "facts": {"pitch": False, "met": False, "shared": 2, "copied": False},
+            },
+        ),
+        (
+            "on Mastodon, everything false: the otherwise criterion declines",
+            {"platform": "mastodon", "facts": {"pitch": False, "met": False}},
+        ),
+        (
+            "on XING, everything false: the otherwise criterion declines here too, as its "
+            "platforms are ignored",
+            {"platform": "xing", "facts": {"pitch": False, "met": False}},
+        ),
+        (
+            "on LinkedIn, few shared contacts: declined by the bound criterion",
+            {"platform": "linkedin", "facts": {"pitch": False, "met": True, "shared": 1}},
+        ),
+    ]
+    cases = [(why, request, "Max Muster") for why, request in requests]
+    return cases + spread(data, 90, 3)
 
 
 def quiet_cases() -> list[tuple[str, Any, Any]]:
@@ -419,6 +603,31 @@ def quiet_cases() -> list[tuple[str, Any, Any]]:
     return [(why, request, "Max Muster") for request, why in requests]
 
 
+def translated_cases() -> list[tuple[str, Any, Any]]:
+    """Requests by a policy with a translation: decided in the main language."""
+    requests = [
+        (
+            "a sales pitch on LinkedIn: the main language's own template",
+            {"platform": "linkedin", "facts": {"pitch": True}},
+        ),
+        (
+            "a sales pitch on XING: the main language's default template",
+            {"platform": "xing", "facts": {"pitch": True}},
+        ),
+        (
+            "nothing holds: the fallback",
+            {
+                "platform": "xing",
+                "facts": {"met": False, "pitch": False},
+                "judgements": {"careful": False},
+            },
+        ),
+        ("nothing given: the main language's questions", {}),
+        ("met: accept", {"platform": "linkedin", "facts": {"met": True, "pitch": False}}),
+    ]
+    return [(why, request, "Max Muster") for why, request in requests]
+
+
 def refused_requests() -> list[tuple[str, Any, Any]]:
     """Requests that do not fit the policy of any.yaml, and some that just fit."""
     requests: list[tuple[str, Any]] = [
@@ -428,7 +637,7 @@ def refused_requests() -> list[tuple[str, Any, Any]]:
         ("an unknown key", {"platfrom": "xing"}),
         ("an undeclared platform", {"platform": "mastodon"}),
         ("a platform must be a text", {"platform": 1}),
-        ("null is not a platform", {"platform": None}),
+        ("null as the platform: decided as without a platform", {"platform": None}),
         ("facts must be an object", {"facts": ["met"]}),
         ("an undeclared fact", {"facts": {"age": 3}}),
         ("a bool fact given a text", {"facts": {"met": "ja"}}),
@@ -464,9 +673,10 @@ def refused_requests() -> list[tuple[str, Any, Any]]:
 
 
 def refuse_groups() -> Iterator[tuple[str, list[Case]]]:
-    """The files of refuse/: policies every reader must refuse, with the paths named."""
-    base = policy_of("any")
+    """The files of refuse/: policies every reader must refuse, with the paths named. Each
+    changes the policy of any.yaml, but those of translations/ that of translated.yaml."""
     for topic, changes in REFUSALS.items():
+        base = policy_of("translated" if topic == "translations" else "any")
         yield topic, [refused(base, why, change) for why, change in changes]
 
 
@@ -600,6 +810,10 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
     "semantics": [
         ("two criteria with one id", setting("accept.criteria[1].id", "met")),
         ("an id shared across the lists", setting("decline.criteria[0].id", "met")),
+        (
+            "three criteria with one id: the second and the third are named",
+            both(setting("accept.criteria[1].id", "met"), setting("accept.criteria[3].id", "met")),
+        ),
         ("two otherwise criteria", setting("decline.criteria[0].otherwise", True)),
         ("an otherwise criterion with a rule", setting("decline.criteria[3].when", "met")),
         ("an undeclared platform in a criterion", setting("accept.criteria[2].platforms", ["x"])),
@@ -654,7 +868,17 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
             rule("met" + " " * (limits.RULE_LENGTH - 5) + "||met"),
         ),
         ("a rule nested too deep", rule("(" * 40 + "met" + ")" * 40)),
-        ("a rule of 33 levels", rule("met == (" * 33 + "met" + ")" * 33)),
+        ("a rule of 34 levels", rule("met == (" * 33 + "met" + ")" * 33)),
+        (
+            "32 operators inside one another: 33 levels",
+            rule("met == (" * 31 + "met == met" + ")" * 31),
+        ),
+        (
+            "a macro around 30 operators: 33 levels",
+            rule("[1].exists(x, " + "met == (" * 29 + "met == met" + ")" * 29 + ")"),
+        ),
+        ("33 parentheses inside one another", rule("(" * 33 + "met" + ")" * 33)),
+        ("33 levels as written, though the tree has one", rule("!!(" * 31 + "!!met" + ")" * 31)),
         ("macros three deep", rule("[[[1]]].exists(a, a.exists(b, b.exists(c, c == shared)))")),
         ("a list literal of 51 entries", rule(f"shared in {list(range(51))}")),
         ("a pattern that is not written in the rule", rule("note.matches(note)")),
@@ -670,6 +894,21 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
             rule(f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, note.contains(string(a))))"),
         ),
         (
+            "rules that together may take too many steps, past the limit at a decline rule, one "
+            "refused on its own counting nothing",
+            both(
+                rule(f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, note.contains(string(a))))"),
+                setting(
+                    "accept.criteria[1].when",
+                    f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, a + b == shared))",
+                ),
+                setting(
+                    "decline.criteria[0].when",
+                    f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, a - b == shared))",
+                ),
+            ),
+        ),
+        (
             "two rules that together may take too many steps",
             both(
                 rule(f"{_FIFTY}.exists(a, {_FIFTY}.exists(b, a + b == shared))"),
@@ -681,6 +920,81 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
         ),
     ],
 }
+
+
+def swapped(path: str) -> Change:
+    """A change that swaps the first two entries of a list."""
+
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = _steps(path)
+        target: Any = data
+        for step in parents:
+            target = target[step]
+        target[last][0], target[last][1] = target[last][1], target[last][0]
+
+    return change
+
+
+def _as_main_language(data: dict[str, Any]) -> None:
+    translation = copy.deepcopy(data["translations"]["en-GB"])
+    translation["lang"] = "DE"
+    translation["url"] = "https://uta.example/regeln/de/"
+    for side in ("accept", "decline"):
+        for criterion in translation[side]["criteria"]:
+            criterion["link"] = f"https://uta.example/regeln/de/#{side}-{criterion['id']}"
+    data["translations"]["DE"] = translation
+
+
+_EN = "translations.en-GB."
+REFUSALS["translations"] = [
+    (
+        "a translation's url with the tag's capitals",
+        setting(f"{_EN}url", "https://uta.example/regeln/en-GB/"),
+    ),
+    (
+        "a translation's url that is the main url",
+        setting(f"{_EN}url", "https://uta.example/regeln/"),
+    ),
+    ("a translation without a url where the main language has one", setting(f"{_EN}url", None)),
+    (
+        "a translation's link to the main page",
+        setting(f"{_EN}accept.criteria[0].link", "https://uta.example/regeln/#accept-met"),
+    ),
+    ("a translation's language other than its key", setting(f"{_EN}lang", "en")),
+    ("the main language as a translation", _as_main_language),
+    ("a translation with another criterion id", setting(f"{_EN}accept.criteria[1].id", "read")),
+    ("a translation with its criteria in another order", swapped(f"{_EN}accept.criteria")),
+    ("a translation with a criterion fewer", removing(f"{_EN}decline.criteria[0]")),
+    ("a translation with another rule", setting(f"{_EN}accept.criteria[0].when", "!met")),
+    (
+        "a translation with other platforms on a criterion",
+        setting(f"{_EN}decline.criteria[0].platforms", ["xing"]),
+    ),
+    ("a translation with another message limit", setting(f"{_EN}platforms[1].message_limit", 500)),
+    ("a translation with its facts in another order", swapped(f"{_EN}facts")),
+    ("a translation with another owner", setting(f"{_EN}owner.name", "Uta Bilingual")),
+    (
+        "a translation with reply: false where the main language has none",
+        setting(f"{_EN}decline.criteria[1].reply", False),
+    ),
+    ("a translation with an alternative fewer", setting(f"{_EN}declined.alternatives", [])),
+    (
+        "a translation without the own template of a platform",
+        removing(f"{_EN}platforms[1].messages"),
+    ),
+    (
+        "a translation with an unknown placeholder",
+        setting(f"{_EN}messages.decline", "Hello {firstname}: {url}"),
+    ),
+    (
+        "a translation whose template is too long for a platform's limit",
+        setting(
+            f"{_EN}platforms[1].messages.decline",
+            "Hello {name}. " + "Sorry. " * 50 + "{reasons} {url}",
+        ),
+    ),
+    ("a translation with a revision of its own", setting(f"{_EN}revision", "sha256:" + "0" * 64)),
+]
 
 
 def write(check: bool) -> int:

@@ -48,15 +48,43 @@ def expected(case: dict[str, Any]) -> dict[str, Any]:
     return {"error": {"kind": error["kind"], "message": error["message"]}}
 
 
+RUST_DIFFERS = {
+    f"`{rule}` with z = 0, {given}"
+    for rule, given in [
+        ("10 / z > 1 || b", "without b"),
+        ("10 / z > 1 && b", "without b"),
+        ("b || 10 / z > 1", "without b"),
+        ("b && 10 / z > 1", "without b"),
+        ("[z, 1].exists(d, d == 1 ? b : 10 / d > 1)", "b true"),
+        ("[z, 1].all(d, d == 1 ? b : 10 / d > 1)", "b false"),
+        ("[1, z].exists_one(d, d == 1 ? b : 10 / d > 1)", "without b"),
+        ("[z, 1].exists_one(d, d == 1 ? b : 10 / d > 1)", "without b"),
+        ("[1, z].filter(d, d == 1 ? b : 10 / d > 1).size() > 0", "without b"),
+        ("[z, 1].filter(d, d == 1 ? b : 10 / d > 1).size() > 0", "without b"),
+    ]
+}
+"""The cases where a failing part meets a missing fact, or a failing entry meets one that
+decides, and the Rust interpreter gives another outcome than cel-cpp (docs/deciding.md, "The CEL
+runtime"): on it, each of these must differ, and every other case must pass."""
+
+
 @pytest.mark.parametrize("path", DECIDE, ids=[p.stem for p in DECIDE])
 def test_python_decides_every_case(path: Path, cel_runtime: str) -> None:
+    differing = 0
     for group in groups(path):
         policy = Policy.from_json(group["policy"])
         reference = Reference(read_policy(group["policy"]))
         for case in group["cases"]:
             want = expected(case)
+            if cel_runtime == "rust" and case["description"] in RUST_DIFFERS:
+                assert outcome(functools.partial(decide, policy), case) != want
+                assert outcome(reference.decide, case) != want
+                differing += 1
+                continue
             assert outcome(functools.partial(decide, policy), case) == want, case["description"]
             assert outcome(reference.decide, case) == want, case["description"]
+    if cel_runtime == "rust" and path.stem == "logic":  # where those cases are
+        assert differing == len(RUST_DIFFERS)
 
 
 @pytest.mark.parametrize("path", REFUSE, ids=[p.stem for p in REFUSE])
@@ -76,7 +104,7 @@ def test_the_suite_is_what_the_reference_makes() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.endswith(" cases in 9 files\n"), done.stdout
+    assert done.stdout.endswith(" cases in 12 files\n"), done.stdout
 
 
 def test_the_suite_covers_every_rule() -> None:

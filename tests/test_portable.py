@@ -52,6 +52,11 @@ PORTABLE = [
     "[\\]\\[\\\\]",
     "[[]",
     "[\\x41-\\x{5A}]",
+    "[\\t-\\r]",
+    "[\\n-\\r]",
+    "[\\a-\\f]",
+    "[^\\t-\\r]+",
+    "[\\x00-\\t]",
     "[\\d\\s]",
     "[\\W]",
     "[^\\W]",
@@ -198,6 +203,8 @@ NOT_PORTABLE = [
     ("[a", "a [ without its ]"),
     ("[]", "a [ without its ]"),
     ("[z-a]", "a range with its ends reversed"),
+    ("[\\r-\\n]", "a range with its ends reversed"),
+    ("[\\t-\\d]", "a range with \\d, \\w or \\s at an end"),
     ("[\\d-z]", "a range with \\d, \\w or \\s at an end"),
     ("x{2,1}", "a repetition with its counts reversed ({2,1})"),
     ("x{1001}", "a repetition over 1000 times ({1001})"),
@@ -410,8 +417,9 @@ def test_the_build_warns_of_a_pattern_outside_the_subset_at_its_line_and_builds(
     assert code == 0
     assert capsys.readouterr().err == (
         f"warning: {tmp_path / 'charta.yaml'}:{line}:13: decline.criteria[4].when: the pattern "
-        "of matches uses the flags (?s), other than a leading (?i), which JavaScript readers run "
-        "differently; keep to the portable patterns of docs/format.md#patterns-matches\n"
+        "of matches uses the flags (?s), other than a leading (?i), which JavaScript readers "
+        "cannot run: deciding a request by this rule fails there; keep to the portable patterns "
+        "of docs/format.md#patterns-matches\n"
     )
     assert warning("x").endswith("docs/format.md#patterns-matches")
 

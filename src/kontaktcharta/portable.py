@@ -26,7 +26,8 @@ _FLAGS: Final = re.compile(r"\?[A-Za-z-]*[:)]")
 _HEX: Final = re.compile(r"\{([0-9A-Fa-f]{1,8})\}|([0-9A-Fa-f]{2})")
 _MOST: Final = 1000
 """RE2's largest count of a repetition, and of repetitions inside one another."""
-_CONTROLS: Final = "afntrv"
+_CONTROLS: Final = {"a": 0x07, "f": 0x0C, "t": 0x09, "n": 0x0A, "r": 0x0D, "v": 0x0B}
+"""The escapes of control characters, and the code point each stands for."""
 _INFINITE: Final = -1
 
 
@@ -50,8 +51,8 @@ def portable(pattern: str) -> str | None:
 def warning(construct: str) -> str:
     """What the build says of a rule whose pattern uses a construct outside the subset."""
     return (
-        f"the pattern of matches uses {construct}, which JavaScript readers run differently; "
-        f"keep to the portable patterns of {DOCS}"
+        f"the pattern of matches uses {construct}, which JavaScript readers cannot run: deciding "
+        f"a request by this rule fails there; keep to the portable patterns of {DOCS}"
     )
 
 
@@ -202,7 +203,7 @@ class _Parser:
                 raise NotPortable("\\b in a class")
             return "assert"
         if ch in _CONTROLS:
-            return ch
+            return _CONTROLS[ch]  # a character, which may end a range: [\t-\r]
         if ch == "x":
             return self.hex()
         if ch in "pP":
