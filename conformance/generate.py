@@ -839,6 +839,16 @@ REFUSALS: dict[str, list[tuple[str, Change]]] = {
             setting("declined.alternatives[0].url", "//evil.example/"),
         ),
         ("a message limit too small for the reasons", setting("platforms[1].message_limit", 40)),
+        (
+            "a fallback bound to one platform is checked against every limit",
+            both(
+                setting("platforms[1].message_limit", 400),
+                setting("decline.criteria[3].platforms", ["xing"]),
+                setting("decline.criteria[3].reason", "Woher kennen wir uns? " * 20),
+                setting("decline.criteria[3].text", "wenn nichts oben zutrifft " * 20),
+                setting("decline.criteria[3].html", "wenn nichts oben zutrifft " * 20),
+            ),
+        ),
     ],
     "limits": [
         (f"{limits.CRITERIA + 1} accept criteria", criteria("accept", limits.CRITERIA + 1)),

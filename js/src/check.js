@@ -428,7 +428,8 @@ function messageLimits(policy, problems) {
         declines.push(...version.accept.criteria.map((c) => [c, fallback, [c.id]]))
       }
       for (const [criterion, reasons, unmet] of declines) {
-        if (criterion.platforms != null && !criterion.platforms.includes(platform.id)) continue
+        const bound = criterion.platforms != null && !criterion.otherwise // the fallback: everywhere
+        if (bound && !criterion.platforms.includes(platform.id)) continue
         try {
           messages.render(reasons, null, platform.id, unmet)
         } catch (error) {

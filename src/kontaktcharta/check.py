@@ -224,7 +224,8 @@ def check_message_limits(charta: Charta, problems: Problems) -> None:
             if version.accept.match == "all" and messages.answered(fallback):
                 declines += [(c, fallback, (c.id,)) for c in version.accept.criteria]
             for criterion, reasons, unmet in declines:
-                if criterion.platforms is not None and platform.id not in criterion.platforms:
+                bound = criterion.platforms is not None and not criterion.otherwise
+                if bound and platform.id not in criterion.platforms:  # the fallback: everywhere
                     continue
                 try:
                     messages.render(reasons, None, platform.id, unmet)
