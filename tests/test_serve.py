@@ -863,6 +863,15 @@ def test_two_saves_within_one_second_are_both_seen(tmp_path: Path, polling: bool
         watcher.close()
 
 
+FELL_BACK = (
+    "The system's file watching failed (OS file watch limit reached); "
+    "polling the sources every 0.1 s instead"
+)
+"""What the server says when it polls since the system's watching failed."""
+FORCED = "Polling the sources every 0.1 s, as WATCHFILES_FORCE_POLLING asks"
+"""What the server says when it polls since the environment asks it to."""
+
+
 def test_the_environment_makes_the_watcher_poll(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -873,13 +882,14 @@ def test_the_environment_makes_the_watcher_poll(
         assert watch.forced_polling() is polls
     monkeypatch.delenv("WATCHFILES_FORCE_POLLING")
     assert not watch.forced_polling()
-    assert said == ["Polling the sources every 0.1 s, as WATCHFILES_FORCE_POLLING asks"] * 2
+    assert said == [FORCED] * 2
 
 
 LIMIT_REACHED = (
     'OS file watch limit reached. about ["/p"] (Error { kind: MaxFilesWatch, paths: ["/p"] })'
 )
-"""How watchfiles says that inotify's watches are used up (its OSError, word for word)."""
+"""How watchfiles 1.3 says that inotify's watches are used up: its OSError holds notify's message,
+the paths and notify's debug form."""
 
 
 def _native_fails(*args: object) -> None:
@@ -896,10 +906,7 @@ def test_where_the_system_cannot_watch_the_watcher_polls_and_says_so(
     watcher = Watcher([config], [], tmp_path / "output", say=said.append)
     try:
         assert watcher.polling
-        assert said == [
-            "The system's file watching failed (OS file watch limit reached); "
-            "polling the sources every 0.1 s instead"
-        ]
+        assert said == [FELL_BACK]
         config.write_text("b")
         assert burst(watcher) == [config]
     finally:
@@ -950,6 +957,12 @@ def test_when_the_system_s_watching_fails_later_the_watcher_polls_and_reports_ev
         watcher.close()
 
 
+def test_the_polling_messages_are_in_the_docs() -> None:
+    text = (browser.ROOT / "docs" / "serve.md").read_text("utf-8")
+    for message in (FELL_BACK, FORCED):
+        assert f"| `{message}` |" in text, message
+
+
 def test_a_server_whose_watching_fails_polls_and_still_reloads(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -968,10 +981,7 @@ def test_a_server_whose_watching_fails_polls_and_still_reloads(
         assert b"kein Grund passt" in served.get("/")[1]
         assert served.live.generation == 2
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == (
-        "The system's file watching failed (OS file watch limit reached); "
-        "polling the sources every 0.1 s instead"
-    )
+    assert out[0] == FELL_BACK
     assert out[1].startswith("Built ")
 
 
@@ -989,9 +999,7 @@ def test_the_command_polls_when_the_environment_says_so_and_reloads(project: Pat
         assert asyncio.run(check(served.port)) == "charta:swap"
         assert b"kein Grund passt" in served.get("/")[1]
         printed = "".join(served.lines)
-    assert printed.startswith(
-        "Polling the sources every 0.1 s, as WATCHFILES_FORCE_POLLING asks\nBuilt output/ in "
-    )
+    assert printed.startswith(f"{FORCED}\nBuilt output/ in ")
     assert printed.count("Rebuilt output/") == 1, printed
 
 
