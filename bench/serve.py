@@ -53,13 +53,17 @@ PAUSE = 0.5
 
 # Runs in every page before its own scripts: note the time of the first frame that shows the
 # marker the bench is waiting for. localStorage carries the marker across the tools' reloads.
+# The time is the system's clock, as Python's `time.time()` reads it (to the millisecond): a
+# page swapped in place keeps its `performance.timeOrigin` for all the edits, and that origin
+# plus `performance.now()` drifted from the system's clock: one run had edits "seen" up to
+# 1.1 s before they were made.
 SPOTTER = """
 (() => {
   const frame = () => {
     const want = localStorage.getItem("want");
     if (want && !localStorage.getItem("seen:" + want) && document.body
         && document.body.innerText.includes(want)) {
-      localStorage.setItem("seen:" + want, String(performance.timeOrigin + performance.now()));
+      localStorage.setItem("seen:" + want, String(Date.now()));
     }
     requestAnimationFrame(frame);
   };
