@@ -846,6 +846,42 @@ def test_an_output_inside_a_watched_folder_is_still_not_watched(
         watcher.close()
 
 
+class _Resolving:
+    """watchfiles' watcher reporting each path with its links resolved, as macOS' FSEvents
+    does (a project in /tmp is reported in /private/tmp)."""
+
+    def __init__(self, *args: object) -> None:
+        self.watcher = watchfiles_rust.RustNotify(*args)
+
+    def watch(self, *args: object) -> object:
+        found = self.watcher.watch(*args)
+        if not isinstance(found, set):
+            return found
+        return {(change, os.path.realpath(path)) for change, path in found}
+
+    def close(self) -> None:
+        self.watcher.close()
+
+
+def test_paths_reported_with_their_links_resolved_are_the_watched_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RustNotify", _Resolving)
+    (tmp_path / "real" / "site_src").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    config, sources = tmp_path / "link" / "charta.yaml", tmp_path / "link" / "site_src"
+    watcher = Watcher([config], [sources], tmp_path / "link" / "output", False)
+    try:
+        config.write_text("a")
+        assert burst(watcher) == [config]
+        (sources / "pages").mkdir()
+        assert burst(watcher) == [sources / "pages"]
+        (sources / "pages" / "a.md").write_text("x")
+        assert burst(watcher) == [sources / "pages" / "a.md"]
+    finally:
+        watcher.close()
+
+
 def test_two_saves_within_one_second_are_both_seen(tmp_path: Path, polling: bool) -> None:
     """watchfiles' own polling (notify 8.0) compares modified times in whole seconds, and
     missed the second save; so polling is the watcher's own."""
