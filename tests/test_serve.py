@@ -13,6 +13,7 @@ import select
 import shutil
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -422,6 +423,23 @@ def test_when_every_port_tried_is_in_use_serve_says_so_and_fails(
     assert capsys.readouterr().err == (
         f"Ports {first} to {first + 9} are all in use; choose a free one with --port\n"
     )
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+def test_a_port_is_reused_at_once_but_never_shared(
+    monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """SO_REUSEADDR lets a server listen again at once on the port it just left; on Windows
+    it would let a second server listen on a port in use, so the next port would not be
+    taken (tornado leaves it out there too)."""
+    monkeypatch.setattr(sys, "platform", platform)
+    sockets, _ = serve.bind("127.0.0.1", 0)
+    try:
+        reused = {s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) for s in sockets}
+    finally:
+        for listener in sockets:
+            listener.close()
+    assert reused == ({0} if platform == "win32" else {1})
 
 
 def test_a_host_open_to_the_network_is_warned_about(
