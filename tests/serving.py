@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
 import queue
 import re
 import signal
@@ -52,14 +53,16 @@ class ServeProcess:
 
 
 @contextlib.contextmanager
-def serving(project: Path) -> Iterator[ServeProcess]:
-    """`python -m kontaktcharta serve --port 0` in the project; stopped by its PID after."""
+def serving(project: Path, env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
+    """`python -m kontaktcharta serve --port 0` in the project, with `env` added to the
+    environment; stopped by its PID after."""
     with subprocess.Popen(
         [sys.executable, "-m", "kontaktcharta", "serve", "--port", "0"],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **(env or {})},
     ) as process:
         lines: list[str] = []
         ports: queue.Queue[int] = queue.Queue()

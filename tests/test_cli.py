@@ -260,7 +260,7 @@ def test_build_imports_no_server_and_no_test_tools(site: Path) -> None:
     for heavy in (
         "livereload",
         "tornado",
-        "inotify_simple",
+        "watchfiles",
         "pytest",
         "jsonschema",
         "playwright",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from kontaktcharta import write
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
 from kontaktcharta.themes import available
@@ -22,6 +25,7 @@ CRITERION = "keiner der Gründe oben zutrifft"
 """A criterion's text in the example charta; the new build says it differently."""
 KILLER = """
 import os, pathlib, signal, sys
+from kontaktcharta import write
 from kontaktcharta import write
 from kontaktcharta.build import render_site
 from kontaktcharta.cli import main
@@ -166,6 +170,63 @@ def _restore(project: Path, old: dict[str, bytes]) -> None:
     for name, data in old.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
+
+
+# A system that cannot swap two folders in one step
+
+
+def _renameat2_failing(code: int) -> Callable[..., int]:
+    """renameat2 as a kernel or a file system without RENAME_EXCHANGE answers it."""
+
+    def renameat2(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    return renameat2
+
+
+def _no_library(error: Exception) -> Callable[..., object]:
+    def cdll(*args: object, **kwargs: object) -> object:
+        raise error
+
+    return cdll
+
+
+SWAPLESS = {
+    # ctypes' CDLL(None) on Windows: `'/' in name` with name None.
+    "Windows": _no_library(TypeError("argument of type 'NoneType' is not iterable")),
+    "no C library to open": _no_library(OSError("dlopen failed")),
+    "a C library without renameat2 (macOS, an old glibc)": lambda *a, **k: SimpleNamespace(),
+    "a kernel without renameat2 (ENOSYS)": lambda *a, **k: SimpleNamespace(
+        renameat2=_renameat2_failing(errno.ENOSYS)
+    ),
+    "a file system without RENAME_EXCHANGE (EINVAL)": lambda *a, **k: SimpleNamespace(
+        renameat2=_renameat2_failing(errno.EINVAL)
+    ),
+}
+"""How each system without the one-step swap answers, as ctypes.CDLL."""
+
+
+@pytest.mark.parametrize("system", ["Linux", *SWAPLESS])
+def test_where_the_folders_cannot_be_swapped_in_one_step_the_build_renames_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch, system: str
+) -> None:
+    new = change_charta(project)
+    if system in SWAPLESS:
+        monkeypatch.setattr(ctypes, "CDLL", SWAPLESS[system])
+    swapped: list[bool] = []
+    exchange = write._exchange
+
+    def noted(a: Path, b: Path) -> bool:
+        swapped.append(exchange(a, b))
+        return swapped[-1]
+
+    monkeypatch.setattr(write, "_exchange", noted)
+    assert main(["build", "--quiet"]) == 0
+    assert swapped == [system == "Linux"]  # one step on Linux, else the two renames
+    assert tree(project / "output") == new
+    assert sorted(p.name for p in project.glob(".output*")) == [], "nothing left beside it"
+    assert main(["verify", "output"]) == 0
 
 
 # A folder the build may not write

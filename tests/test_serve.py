@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 from tornado import httpclient, websocket
+from watchfiles import _rust_notify as watchfiles_rust
 
 import browser
-from kontaktcharta import serve
+from kontaktcharta import serve, watch
 from kontaktcharta.cli import main
 from kontaktcharta.errors import ChartaError, Problem
 from kontaktcharta.watch import Watcher
@@ -424,6 +425,23 @@ def test_when_every_port_tried_is_in_use_serve_says_so_and_fails(
     )
 
 
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+def test_a_port_is_reused_at_once_but_never_shared(
+    monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """SO_REUSEADDR lets a server listen again at once on the port it just left; on Windows
+    it would let a second server listen on a port in use, so the next port would not be
+    taken (tornado leaves it out there too)."""
+    monkeypatch.setattr(sys, "platform", platform)
+    sockets, _ = serve.bind("127.0.0.1", 0)
+    try:
+        reused = {s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) for s in sockets}
+    finally:
+        for listener in sockets:
+            listener.close()
+    assert reused == ({0} if platform == "win32" else {1})
+
+
 def test_a_host_open_to_the_network_is_warned_about(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -780,62 +798,263 @@ def test_an_idle_connection_is_closed(project: Path, limited: None, before: str)
         assert served.get("/")[0] == 200
 
 
-def test_without_inotify_serve_says_it_needs_linux(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "inotify_simple", None)  # as where it cannot be installed
-    monkeypatch.delitem(sys.modules, "kontaktcharta.serve")
-    monkeypatch.delitem(sys.modules, "kontaktcharta.watch")
-    assert main(["serve"]) == 1
-    assert capsys.readouterr().err == (
-        "charta serve needs Linux: it watches the files through inotify\n"
-    )
-
-
 # The watcher
 
 
+WAYS = ["notified", "polled"]
+"""How the watcher learns of changes: from the system (through watchfiles), or by polling."""
+
+
+@pytest.fixture(params=WAYS)
+def polling(request: pytest.FixtureRequest) -> bool:
+    """Whether the watcher polls."""
+    return request.param == "polled"
+
+
+def burst(watcher: Watcher, timeout: float = 1.0) -> list[Path] | None:
+    """The watched paths of the watcher's next burst, [] when none comes within `timeout`."""
+    return watcher.wait(serve.QUIET, serve.LONGEST_WAIT, timeout)
+
+
 def test_the_watcher_reports_saves_by_rename_and_new_folders_but_not_the_output(
-    tmp_path: Path,
+    tmp_path: Path, polling: bool
 ) -> None:
     config, sources, out = tmp_path / "charta.yaml", tmp_path / "site_src", tmp_path / "output"
     config.write_text("a")
     out.mkdir()
-    watcher = Watcher([config], [sources], out)
-
-    def changes() -> list[Path]:
-        time.sleep(0.05)
-        return watcher.read()
-
+    watcher = Watcher([config], [sources], out, polling)
     try:
+        assert watcher.polling is polling
         (tmp_path / ".charta.yaml.tmp").write_text("b")
         os.replace(tmp_path / ".charta.yaml.tmp", config)
-        assert changes() == [config]
+        assert burst(watcher) == [config]
         (out / "index.html").write_text("x")
         (tmp_path / ".output-new-1").mkdir()
-        assert changes() == []
+        (tmp_path / "notes.txt").write_text("not a source")
+        assert burst(watcher, SETTLE) == []
         (sources / "static").mkdir(parents=True)
-        assert changes() == [sources]  # what is in it is built with it
+        assert burst(watcher) == [sources]  # what is in it is built with it
         (sources / "static" / "a.css").write_text("x")
-        assert changes() == [sources / "static" / "a.css"]
+        assert burst(watcher) == [sources / "static" / "a.css"]
+        shutil.rmtree(sources / "static")
+        assert burst(watcher) == [sources / "static", sources / "static" / "a.css"]
+        (sources / "static").mkdir()  # watched again, though made where one was before
+        assert burst(watcher) == [sources / "static"]
+        (sources / "static" / "b.css").write_text("x")
+        assert burst(watcher) == [sources / "static" / "b.css"]
     finally:
         watcher.close()
 
 
-def test_an_output_inside_a_watched_folder_is_still_not_watched(tmp_path: Path) -> None:
+def test_an_output_inside_a_watched_folder_is_still_not_watched(
+    tmp_path: Path, polling: bool
+) -> None:
     sources = tmp_path / "site_src"
     out = sources / "public"
     out.mkdir(parents=True)
-    watcher = Watcher([tmp_path / "charta.yaml"], [sources], out)
+    watcher = Watcher([tmp_path / "charta.yaml"], [sources], out, polling)
     try:
         (out / "index.html").write_text("x")
         (sources / ".public-new-1").mkdir()
         (sources / ".public-new-1" / "index.html").write_text("x")
         (sources / "page.md").write_text("x")
-        time.sleep(0.05)
-        assert watcher.read() == [sources / "page.md"]
+        assert burst(watcher) == [sources / "page.md"]
+        assert burst(watcher, SETTLE) == []
     finally:
         watcher.close()
+
+
+class _Resolving:
+    """watchfiles' watcher reporting each path with its links resolved, as macOS' FSEvents
+    does (a project in /tmp is reported in /private/tmp)."""
+
+    def __init__(self, *args: object) -> None:
+        self.watcher = watchfiles_rust.RustNotify(*args)
+
+    def watch(self, *args: object) -> object:
+        found = self.watcher.watch(*args)
+        if not isinstance(found, set):
+            return found
+        return {(change, os.path.realpath(path)) for change, path in found}
+
+    def close(self) -> None:
+        self.watcher.close()
+
+
+def test_paths_reported_with_their_links_resolved_are_the_watched_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RustNotify", _Resolving)
+    (tmp_path / "real" / "site_src").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    config, sources = tmp_path / "link" / "charta.yaml", tmp_path / "link" / "site_src"
+    watcher = Watcher([config], [sources], tmp_path / "link" / "output", False)
+    try:
+        config.write_text("a")
+        assert burst(watcher) == [config]
+        (sources / "pages").mkdir()
+        assert burst(watcher) == [sources / "pages"]
+        (sources / "pages" / "a.md").write_text("x")
+        assert burst(watcher) == [sources / "pages" / "a.md"]
+    finally:
+        watcher.close()
+
+
+def test_two_saves_within_one_second_are_both_seen(tmp_path: Path, polling: bool) -> None:
+    """watchfiles' own polling (notify 8.0) compares modified times in whole seconds, and
+    missed the second save; so polling is the watcher's own."""
+    config = tmp_path / "charta.yaml"
+    config.write_text("a")
+    watcher = Watcher([config], [], tmp_path / "output", polling)
+    try:
+        time.sleep(1 - time.time() % 1)  # at the start of a second, so that both saves fit in it
+        config.write_text("b")
+        assert burst(watcher) == [config]
+        config.write_text("c")
+        assert burst(watcher) == [config]
+        assert time.time() % 1 < 0.9, "too slow to test: the saves were a second apart"
+    finally:
+        watcher.close()
+
+
+FELL_BACK = (
+    "The system's file watching failed (OS file watch limit reached); "
+    "polling the sources every 0.1 s instead"
+)
+"""What the server says when it polls since the system's watching failed."""
+FORCED = "Polling the sources every 0.1 s, as WATCHFILES_FORCE_POLLING asks"
+"""What the server says when it polls since the environment asks it to."""
+
+
+def test_the_environment_makes_the_watcher_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    for value, polls in [("1", True), ("yes", True), ("false", False), ("Disabled", False)]:
+        monkeypatch.setenv("WATCHFILES_FORCE_POLLING", value)
+        Watcher([tmp_path / "charta.yaml"], [], tmp_path / "out", say=said.append).close()
+        assert watch.forced_polling() is polls
+    monkeypatch.delenv("WATCHFILES_FORCE_POLLING")
+    assert not watch.forced_polling()
+    assert said == [FORCED] * 2
+
+
+LIMIT_REACHED = (
+    'OS file watch limit reached. about ["/p"] (Error { kind: MaxFilesWatch, paths: ["/p"] })'
+)
+"""How watchfiles 1.3 says that inotify's watches are used up: its OSError holds notify's message,
+the paths and notify's debug form."""
+
+
+def _native_fails(*args: object) -> None:
+    raise OSError(LIMIT_REACHED)
+
+
+def test_where_the_system_cannot_watch_the_watcher_polls_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RustNotify", _native_fails)
+    config = tmp_path / "charta.yaml"
+    config.write_text("a")
+    said: list[str] = []
+    watcher = Watcher([config], [], tmp_path / "output", say=said.append)
+    try:
+        assert watcher.polling
+        assert said == [FELL_BACK]
+        config.write_text("b")
+        assert burst(watcher) == [config]
+    finally:
+        watcher.close()
+
+
+class _FailingLater:
+    """watchfiles' watcher, failing as it waits for its third burst."""
+
+    def __init__(self, *args: object) -> None:
+        self.watcher = watchfiles_rust.RustNotify(*args)
+        self.calls = 0
+
+    def watch(self, *args: object) -> object:
+        self.calls += 1
+        if self.calls == 3:
+            raise watchfiles_rust.WatchfilesRustInternalError("error in underlying watcher: x")
+        return self.watcher.watch(*args)
+
+    def close(self) -> None:
+        self.watcher.close()
+
+
+def test_when_the_system_s_watching_fails_later_the_watcher_polls_and_reports_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RustNotify", _FailingLater)
+    config, sources = tmp_path / "charta.yaml", tmp_path / "site_src"
+    config.write_text("a")
+    sources.mkdir()
+    said: list[str] = []
+    watcher = Watcher([config], [sources], tmp_path / "output", False, said.append)
+    try:
+        for text in ("b", "c"):
+            config.write_text(text)
+            assert burst(watcher) == [config]
+        assert not said
+        # What changed while it failed is not known: everything watched, so that it is built.
+        assert burst(watcher) == [config, sources]
+        assert watcher.polling
+        assert said == [
+            "The system's file watching failed (error in underlying watcher: x); "
+            "polling the sources every 0.1 s instead"
+        ]
+        (sources / "page.md").write_text("x")
+        assert burst(watcher) == [sources / "page.md"]
+    finally:
+        watcher.close()
+
+
+def test_the_polling_messages_are_in_the_docs() -> None:
+    text = (browser.ROOT / "docs" / "serve.md").read_text("utf-8")
+    for message in (FELL_BACK, FORCED):
+        assert f"| `{message}` |" in text, message
+
+
+def test_a_server_whose_watching_fails_polls_and_still_reloads(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(watch, "RustNotify", _native_fails)
+    config = project / "charta.yaml"
+
+    async def check(served: Served) -> str:
+        client = await _connect(served.port, str(served.live.generation))
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, "kein Grund passt"))
+        path = await _next_reload(client)
+        await _close(client)
+        return path
+
+    with running(project) as served:
+        assert asyncio.run(check(served)) == "charta:swap"
+        assert b"kein Grund passt" in served.get("/")[1]
+        assert served.live.generation == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == FELL_BACK
+    assert out[1].startswith("Built ")
+
+
+def test_the_command_polls_when_the_environment_says_so_and_reloads(project: Path) -> None:
+    config = project / "charta.yaml"
+
+    async def check(port: int) -> str:
+        client = await _connect(port, "1")
+        editor_save(config, config.read_text("utf-8").replace(CRITERION, "kein Grund passt"))
+        path = await _next_reload(client)
+        await _close(client)
+        return path
+
+    with serving(project, {"WATCHFILES_FORCE_POLLING": "1"}) as served:
+        assert asyncio.run(check(served.port)) == "charta:swap"
+        assert b"kein Grund passt" in served.get("/")[1]
+        printed = "".join(served.lines)
+    assert printed.startswith(f"{FORCED}\nBuilt output/ in ")
+    assert printed.count("Rebuilt output/") == 1, printed
 
 
 # In Chromium, through the real command

@@ -225,7 +225,7 @@ def check_message_limits(charta: Charta, problems: Problems) -> None:
                 declines += [(c, fallback, (c.id,)) for c in version.accept.criteria]
             for criterion, reasons, unmet in declines:
                 bound = criterion.platforms is not None and not criterion.otherwise
-                if bound and platform.id not in criterion.platforms:  # the fallback: everywhere
+                if bound and platform.id not in (criterion.platforms or ()):  # fallback: everywhere
                     continue
                 try:
                     messages.render(reasons, None, platform.id, unmet)

@@ -10,6 +10,7 @@ import mimetypes
 import re
 import socket
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,10 +34,14 @@ QUIET = 0.01
 
 The events of one save, as the watcher reports them, come at most 3 ms apart on an idle machine
 (plain writes, temporary file and rename, with and without fsync, vim, `sed -i`, `ed`), and at
-most about 10 ms apart with every core busy; see docs/serve.md.
+most about 10 ms apart with every core busy; see docs/serve.md. watchfiles looks for new changes
+every `QUIET` seconds (its `step`), so a burst ends 10 to 20 ms after its last change.
 """
 LONGEST_WAIT = 0.25
-"""Seconds after a burst's first change by which it is built however long the burst goes on."""
+"""Seconds after a burst's first change by which it is built however long the burst goes on
+(watchfiles' `debounce`)."""
+STOP_WAIT = 5.0
+"""Seconds the server waits for the watcher's thread as it stops; it stops within `QUIET`."""
 PORT_TRIES = 10
 """How many ports from the one asked for are tried before giving up."""
 REQUEST_LIMIT = 10.0
@@ -460,7 +465,8 @@ def _command(message: str | bytes) -> dict[str, Any] | None:
 
 
 class _Hook(LivereloadWatcher):  # type: ignore[misc]
-    """livereload's watcher hook fed by inotify: no polling, one rebuild per burst of changes."""
+    """livereload's watcher hook: a thread waits for the watcher's bursts of changes and hands
+    each to the event loop, which rebuilds once for what came since its last build."""
 
     def __init__(
         self,
@@ -475,19 +481,22 @@ class _Hook(LivereloadWatcher):  # type: ignore[misc]
         self.reload_path = _SWAP_RELOAD
         """The reload for the pages after the latest burst: in place, or whole (`reload_path`)."""
         self._pending: dict[Path, None] = {}
-        self._first = 0.0
-        self._timer: asyncio.TimerHandle | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._due: asyncio.Handle | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self, callback: Callable[[], None]) -> bool:
         """Call livereload's `callback` after each burst of changes; True: it need not poll."""
-        self._loop = loop = asyncio.get_running_loop()
-        loop.add_reader(self._watcher.fileno(), self._readable, loop, callback)
+        loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(
+            target=self._wait, args=(loop, callback), name="charta watcher", daemon=True
+        )
+        self._thread.start()
         return True
 
     def examine(self) -> tuple[str | None, None]:
         """Rebuild for the changes of the burst; livereload reloads the pages after it."""
-        changed, self._pending, self._timer = list(self._pending), {}, None
+        changed, self._pending, self._due = list(self._pending), {}, None
         self.filepath = str(changed[0]) if changed else None
         if changed:
             self.reload_path = reload_path(changed, self._static)
@@ -496,24 +505,28 @@ class _Hook(LivereloadWatcher):  # type: ignore[misc]
 
     def close(self) -> None:
         """Stop watching."""
-        if self._timer is not None:
-            self._timer.cancel()
-        if self._loop is not None:
-            self._loop.remove_reader(self._watcher.fileno())
-        self._watcher.close()
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=STOP_WAIT)
+        if self._due is not None:
+            self._due.cancel()
+        if self._thread is None or not self._thread.is_alive():
+            self._watcher.close()
 
-    def _readable(self, loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
-        changed = self._watcher.read()
-        if not changed:
-            return
-        now = loop.time()
-        if not self._pending:
-            self._first = now
+    def _wait(self, loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
+        """In the watcher's thread: hand each burst to the loop until told to stop."""
+        while (changed := self._watcher.wait(QUIET, LONGEST_WAIT, stop=self._stop)) is not None:
+            if changed:
+                try:
+                    loop.call_soon_threadsafe(self._arrived, changed, callback)
+                except RuntimeError:  # the loop is closed: the server has stopped
+                    return
+
+    def _arrived(self, changed: list[Path], callback: Callable[[], None]) -> None:
+        """In the loop: note the changes and build once for all that came before the build."""
         self._pending.update(dict.fromkeys(changed))
-        if self._timer is not None:
-            self._timer.cancel()
-        delay = min(QUIET, max(self._first + LONGEST_WAIT - now, 0.0))
-        self._timer = loop.call_later(delay, callback)
+        if self._due is None and not self._stop.is_set():
+            self._due = asyncio.get_running_loop().call_soon(callback)
 
 
 def reload_path(changed: Sequence[Path], static: Sequence[Path]) -> str:
@@ -521,7 +534,8 @@ def reload_path(changed: Sequence[Path], static: Sequence[Path]) -> str:
 
     A page swapped in place keeps the images, fonts and other files the browser has fetched for
     it; only a full reload fetches them again. A change to a folder that holds a static folder
-    (its creation, its removal, a lost inotify event) may be a change to a static file too.
+    (its creation, its removal, a change whose file is not known) may be a change to a static
+    file too.
     """
     for path in changed:
         if any(path.is_relative_to(f) or f.is_relative_to(path) for f in static):
@@ -574,7 +588,8 @@ def _listen(host: str, port: int) -> list[socket.socket]:
         for family, kind, proto, _, address in dict.fromkeys(addresses):
             listener = socket.socket(family, kind, proto)
             sockets.append(listener)
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if sys.platform != "win32":  # where it lets two servers listen on one port
+                listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
                 listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             if sockets[0] is not listener:  # port 0: every address gets the first one's port
@@ -587,6 +602,10 @@ def _listen(host: str, port: int) -> list[socket.socket]:
             listener.close()
         raise
     return sockets
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def url(host: str, port: int) -> str:
@@ -606,7 +625,7 @@ async def serve(
     theme = theme_of(live.config, live.theme)
     sockets, port = bind(host, port)
     # Watching starts before the first build, so that a change made during it is not missed.
-    watcher = Watcher([live.config], [project / "site_src", *theme.folders], live.out)
+    watcher = Watcher([live.config], [project / "site_src", *theme.folders], live.out, say=_say)
     live.rebuild()
     static = [(folder / "static").absolute() for folder in (project / "site_src", *theme.folders)]
     hook = _Hook(watcher, live.rebuild, static)

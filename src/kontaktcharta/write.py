@@ -173,10 +173,17 @@ def _replaceable(out: Path) -> bool:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE); False where the
+    system cannot, and nothing has changed: on Windows (ctypes cannot open the C library the
+    interpreter runs on), where the C library has no renameat2 (macOS, an old glibc), where the
+    kernel or the file system has no such swap (ENOSYS, EINVAL), or where it fails otherwise
+    (then the two renames that follow fail the same way, and say why)."""
     import ctypes  # here: only a rebuild over an existing folder needs it
 
-    libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter runs on
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter runs on
+    except (OSError, TypeError):  # TypeError on Windows, which has no such library
+        return False
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

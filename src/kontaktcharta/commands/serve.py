@@ -29,16 +29,11 @@ def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; a failed build shows in the browser and does not stop the server."""
     import asyncio
 
-    # Here, so that the build and the other commands start without tornado and livereload.
-    try:
-        from ..serve import Live, ServeError, exposure_warning, serve
-    except ModuleNotFoundError as error:
-        if error.name != "inotify_simple":
-            raise
-        print("charta serve needs Linux: it watches the files through inotify", file=sys.stderr)
-        return 1
-
     from ..build import sources, theme_of
+
+    # Here, so that the build and the other commands start without tornado, livereload and
+    # watchfiles.
+    from ..serve import Live, ServeError, exposure_warning, serve
     from ..write import check_output
 
     # Each build checks its folder as it writes; a folder it may not replace is said at once.
