@@ -174,10 +174,16 @@ def install(site: Path, distribution: str, themes: dict[str, dict[str, str]]) ->
 
 
 @pytest.fixture
-def site(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder on sys.path, outside the project, where `install` puts distributions."""
+def site(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    installed_themes: list[Path],
+) -> Path:
+    """A folder on sys.path, outside the project, where `install` puts distributions: the one
+    place installed themes are found in a test (conftest.installed_themes)."""
     folder = tmp_path_factory.mktemp("site-packages")
     monkeypatch.syspath_prepend(str(folder))
+    installed_themes.append(folder)
     return folder
 
 
