@@ -300,6 +300,10 @@ def test_the_owner_is_an_h_card_and_their_profiles_are_rel_me(
         cards = [item["properties"] for item in parsed["items"] if item["type"] == ["h-card"]]
         assert cards == [{"name": [owner["name"]], "url": [owner["url"]]}], page
         assert sorted(parsed["rels"]["me"]) == sorted(claimed), page
+    embed = mf2py.parse(doc=crawl(base + "embed.html")[1].decode(), url=base + "embed.html")
+    assert "me" not in embed["rels"], (
+        "the embed claims a profile on a page that is not the charta's"
+    )
 
 
 def test_an_owner_without_an_address_is_an_h_card_by_name(
