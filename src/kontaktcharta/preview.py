@@ -9,13 +9,15 @@ show another picture in a preview, claim to be another address, or claim another
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urljoin
 
-from .picture import size_of
+from .errors import open_regular
+from .picture import KINDS, Header, header_of, kind_named
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -39,11 +41,14 @@ ADDRESS: Final = frozenset(["og:url", "twitter:url"])
 _READ: Final = frozenset(["meta", "link", "a", "area"])
 """The elements that hold a preview tag or may name a profile with `rel="me"`."""
 _PIXELS: Final = re.compile(r"[1-9][0-9]{0,5}")
+_EXTENSION: Final = {kind: ext for ext, kind in reversed(KINDS.items())}
+"""The usual extension of each kind of picture: `jpg` for a JPEG."""
 
 
 def locate(charta: Charta, project: Path, problems: Problems) -> Charta:
     """The charta with its picture's absolute address, and, for a file of the site, its
-    size; a problem at `image` where a file has no address (no `url`) or is no picture."""
+    size; a problem at `image` where a file has no address (no `url`), lies outside the
+    project (a link), is not a regular file, or is no picture of the kind its name says."""
     picture = charta.image
     if picture is None or picture.file is None:
         return charta
@@ -55,37 +60,67 @@ def locate(charta: Charta, project: Path, problems: Problems) -> Charta:
             "set url (the page's public address), or give the picture's https URL",
         )
         return charta
-    path = project / STATIC / file
-    try:
-        with path.open("rb") as image:
-            size = size_of(image)
-            length = image.seek(0, 2)
-    except OSError as error:
-        missing = isinstance(error, FileNotFoundError | NotADirectoryError)
-        why = "there is no such file" if missing else error.strerror or str(error)
-        problems.at("image", f"cannot read {STATIC}/{file}: {why}")
+    shown = f"{STATIC}/{file}"
+    found = _read_header(project, file, shown)
+    if isinstance(found, str):
+        problems.at("image", found)
         return charta
-    if size is None:
-        problems.at(
-            "image", f"{STATIC}/{file} is not a PNG, JPEG, WebP or GIF picture (no size in it)"
-        )
-        return charta
-    width, height = size
+    header, length = found
+    width, height = header.size
     if min(width, height) < SMALLEST:
         problems.warn(
             "image",
-            f"{STATIC}/{file} is {width}×{height} pixels; link previews show a picture of at "
+            f"{shown} is {width}×{height} pixels; link previews show a picture of at "
             f"least {SMALLEST}×{SMALLEST} (best 1200×630), so this one may be left out",
         )
     if length > LARGEST_BYTES:
         problems.warn(
             "image",
-            f"{STATIC}/{file} has {length / 1e6:.1f} MB; LinkedIn shows a picture of at most "
+            f"{shown} has {length / 1e6:.1f} MB; LinkedIn shows a picture of at most "
             f"{LARGEST_BYTES // 1000000} MB, so this one may be left out",
         )
     address = urljoin(charta.url, quote(file))
     located = dataclasses.replace(picture, url=address, width=width, height=height)
     return dataclasses.replace(charta, image=located)
+
+
+def _read_header(project: Path, file: str, shown: str) -> tuple[Header, int] | str:
+    """The header and the length of a picture of the site, or what is wrong with it. The path
+    is resolved first: a link may not lead out of the project (as the static files' rule is),
+    and only a regular file is opened (a FIFO would keep the build waiting)."""
+    path = project / STATIC / file
+    within = (project.resolve(), (project / "site_src").resolve())
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a link that leads to itself
+        return f"cannot read {shown}: a link that never reaches a file"
+    if not any(target.is_relative_to(root) for root in within):
+        return (
+            f"{shown} is a link to {target}, outside the project; a site publishes only the "
+            "project's own files (copy the picture in instead of linking it)"
+        )
+    try:
+        with open_regular(target) as image:
+            header = header_of(image)
+            length = os.fstat(image.fileno()).st_size
+    except OSError as error:
+        missing = isinstance(error, FileNotFoundError | NotADirectoryError)
+        why = "there is no such file" if missing else error.strerror or str(error)
+        return f"cannot read {shown}: {why}"
+    if header is None:
+        return (
+            f"{shown} is not a PNG, JPEG, WebP or GIF picture (no whole header with its size in it)"
+        )
+    named = kind_named(file)
+    if header.kind != named:
+        ext = file.rsplit(".", 1)[1]
+        better = f"{file.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{_EXTENSION[header.kind]}"
+        return (
+            f"{shown} is a {header.kind} picture, named as a {named} (.{ext}): rename it "
+            f"{better}, since a web server sends a file as the type its name says and a link "
+            "preview may leave out a picture sent as another"
+        )
+    return header, length
 
 
 def head_problems(
