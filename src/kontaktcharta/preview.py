@@ -66,6 +66,13 @@ def locate(charta: Charta, project: Path, problems: Problems) -> Charta:
             "set url (the page's public address), or give the picture's https URL",
         )
         return charta
+    if urlsplit(charta.url).scheme != "https":
+        problems.at(
+            "image",
+            f"{file!r} is a file of the site, whose address follows url, and link previews load "
+            "over https: set url to the page's https address, or give the picture's https URL",
+        )
+        return charta
     shown = f"{STATIC}/{file}"
     found = _read_header(project, file, shown)
     if isinstance(found, str):
