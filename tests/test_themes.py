@@ -422,29 +422,32 @@ UNUSABLE = "the installed theme 'navy' cannot be used: kontaktcharta-navy's entr
         (
             "gone_theme",
             {},
-            "'gone_theme' in kontaktcharta.themes names a package that is not installed",
+            "'gone_theme' in kontaktcharta.themes names a package that is not installed; a theme "
+            "is the folder of a package",
         ),
         (
             "navy_theme:folder",
             {},
             "'navy_theme:folder' in kontaktcharta.themes is not a package's name (expected one "
-            "such as navy_theme)",
+            "such as navy_theme); a theme is the folder of a package",
         ),
         (
             "navy_theme.nothing",
             {},
-            "'navy_theme.nothing' in kontaktcharta.themes names a package that is not installed",
+            "'navy_theme.nothing' in kontaktcharta.themes names a package that is not installed; "
+            "a theme is the folder of a package",
         ),
         (
             "plain",
             {"plain.py": ""},
-            "'plain' in kontaktcharta.themes names a module, not a package",
+            "'plain' in kontaktcharta.themes names a module, not a package; a theme is the folder "
+            "of a package",
         ),
         (
             "empty_theme",
             {"empty_theme/__init__.py": ""},
-            "'empty_theme' in kontaktcharta.themes names {site}/empty_theme, which has no "
-            "templates/ and no theme.yaml",
+            "'empty_theme' in kontaktcharta.themes names {site}/empty_theme, which is no theme (it "
+            "has neither templates/ nor theme.yaml)",
         ),
     ],
     ids=["not-installed", "object", "inner-not-installed", "module", "no-theme"],
@@ -461,8 +464,7 @@ def test_an_installed_theme_that_cannot_be_used_is_left_out_and_refused_where_it
     assert available(project) == ["cards", "default"]
     choose(project, "navy")
     assert built(project) == (
-        f"charta.yaml:11:8: theme: {UNUSABLE}{message.format(site=site.resolve())}; a theme is "
-        "the folder of a package\n"
+        f"charta.yaml:11:8: theme: {UNUSABLE}{message.format(site=site.resolve())}\n"
         "    theme: navy\n"
         "           ^"
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 GROUP: Final = "kontaktcharta.themes"
+_FOLDER: Final = "a theme is the folder of a package"
 _PACKAGE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -37,22 +38,23 @@ class Installed:
         """The package's folder; Unusable where the entry point names no package that is
         installed with one folder."""
         if not _PACKAGE.fullmatch(self.package):
-            raise self.unusable("is not a package's name (expected one such as navy_theme)")
+            raise self.unusable(
+                f"is not a package's name (expected one such as navy_theme); {_FOLDER}"
+            )
         found = _locations(self.package)
         if found is None:
-            raise self.unusable("names a package that is not installed")
+            raise self.unusable(f"names a package that is not installed; {_FOLDER}")
         if not found:
-            raise self.unusable("names a module, not a package")
+            raise self.unusable(f"names a module, not a package; {_FOLDER}")
         if len(found) > 1:
-            raise self.unusable("names a package spread over several folders")
+            raise self.unusable(f"names a package spread over several folders; {_FOLDER}")
         return Path(found[0]).resolve()
 
     def unusable(self, why: str) -> Unusable:
         """Why the theme cannot be used, naming the distribution and its entry point."""
         return Unusable(
             f"the installed theme {self.name!r} cannot be used: {self.distribution}'s entry "
-            f"point {self.name} = {self.package!r} in {GROUP} {why}; a theme is the folder of "
-            "a package"
+            f"point {self.name} = {self.package!r} in {GROUP} {why}"
         )
 
 

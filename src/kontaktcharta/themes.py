@@ -246,7 +246,9 @@ def _installed_folder(theme: Installed) -> Path:
     """The folder of an installed theme; installed.Unusable where it is none."""
     folder = theme.folder()
     if not is_theme(folder):
-        raise theme.unusable(f"names {folder}, which has no templates/ and no {METADATA}")
+        raise theme.unusable(
+            f"names {folder}, which is no theme (it has neither templates/ nor {METADATA})"
+        )
     return folder
 
 
