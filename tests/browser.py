@@ -15,11 +15,20 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from kontaktcharta import in_browser
-from kontaktcharta.themes import available
+from kontaktcharta.themes import is_theme, roots
 
 ROOT = Path(__file__).resolve().parents[1]
-THEMES = available(ROOT)
-"""Every theme of the repository and every built-in one: each browser test runs with each."""
+THEMES = sorted(
+    {
+        folder.name
+        for root in roots(ROOT)
+        if root.is_dir()
+        for folder in root.iterdir()
+        if is_theme(folder)
+    }
+)
+"""Every theme of the repository and every built-in one (not those installed on the machine):
+each browser test runs with each."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = in_browser.CHROMIUM_ARGS
 """The arguments `charta verify --browser` starts Chromium with: the tests start it the same way."""

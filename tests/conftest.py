@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
+import sys
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import browser
+from kontaktcharta import installed
 from kontaktcharta.cel import runtime
 
 _CHROMIUM = browser.Chromium()
@@ -29,6 +32,23 @@ def cel_runtime(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     name: str = request.param
     monkeypatch.setattr(runtime, "RUNTIME", runtime.choose(name))
     return name
+
+
+@pytest.fixture(autouse=True)
+def installed_themes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders a test installs themes into (test_themes.install); no theme installed on
+    the machine is found in a test, so that none changes what a test sees."""
+    folders: list[Path] = []
+    found = installed.installed_themes
+    assert importlib.metadata.entry_points  # imported already: none is imported with sys.path cut
+
+    def only_those() -> dict[str, list[installed.Installed]]:
+        with monkeypatch.context() as scan:
+            scan.setattr(sys, "path", [str(folder) for folder in folders])
+            return found()
+
+    monkeypatch.setattr(installed, "installed_themes", only_those)
+    return folders
 
 
 @pytest.fixture(scope="session")

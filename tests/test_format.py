@@ -21,7 +21,7 @@ from kontaktcharta.commands.init import LANGUAGES, starter
 from kontaktcharta.decide import Policy, decide
 from kontaktcharta.defaults import default_decline_template
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.keys import Url, walk
+from kontaktcharta.keys import Image, Url, walk
 from kontaktcharta.messages import MessageTooLong
 from kontaktcharta.model import CHARTA
 from kontaktcharta.policy import dump, render_policy
@@ -94,6 +94,7 @@ NOT_SHAPE = {
     # what needs `url` or the project's files: a picture of the site
     "image-file-missing",
     "image-file-without-url",
+    "image-file-with-http-url",
 }
 """Broken chartas whose mistake is not one of shape: the loader finds them, a schema cannot."""
 
@@ -404,6 +405,28 @@ def test_the_schema_takes_exactly_the_urls_the_reader_takes(url: str) -> None:
         assert re.search(pattern, url), url
     elif "[" not in url:  # an unclosed IPv6 bracket is seen by the reader only (see NOT_SHAPE)
         assert not re.search(pattern, url), url
+
+
+IMAGE_PIECES = ["https", "http", "://", "x.de", "/", "?", "#", "a@b", "@", ":pw"]
+IMAGE_PIECES += ["v.png", "v.JPG", ".svg", ".SVGZ", "v.bmp", "..", " "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(IMAGE_PIECES), min_size=1, max_size=7).map("".join))
+def test_the_schema_takes_exactly_the_pictures_the_loader_takes(value: str) -> None:
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", value)
+    wrong: list[str] = []
+
+    class Reader:
+        def wrong(self, node: yaml.Node, path: str, message: str) -> None:
+            wrong.append(message)
+
+        def warn(self, node: yaml.Node, path: str, message: str) -> None:
+            pass
+
+    taken = Image().read(node, "image", Reader()) is not None
+    assert taken == (not wrong)
+    assert taken == bool(re.search(Image().yaml_schema()["pattern"], value.strip())), value
 
 
 def test_a_translation_may_write_the_template_its_main_language_leaves_built_in() -> None:

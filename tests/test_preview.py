@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -19,11 +22,14 @@ from extruct.opengraph import OpenGraphExtractor
 from PIL import Image
 
 import browser
+import kontaktcharta
 from kontaktcharta.build import render_site
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.picture import size_of
+from kontaktcharta.picture import header_of
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCE = Path(kontaktcharta.__file__).resolve().parents[1]
+"""The folder that holds the kontaktcharta under test, for a process of its own."""
 CRAWLER = "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"
 URL = "https://erika.example/kontaktcharta/"
 CHARTA = """\
@@ -110,16 +116,54 @@ def test_the_size_is_read_from_the_first_bytes_as_pillow_reads_it(
 ) -> None:
     data = picture(kind, size, **options)
     assert Image.open(io.BytesIO(data)).size == size
-    assert size_of(io.BytesIO(data)) == size
+    header = header_of(io.BytesIO(data))
+    assert header is not None and header.size == size
+    assert header.kind == {"WEBP": "WebP"}.get(kind, kind)
+
+
+def _cut_in_frame_header(jpeg: bytes) -> bytes:
+    """A JPEG cut off after the size in its frame header, before the components."""
+    frame = jpeg.index(b"\xff\xc0")
+    return jpeg[: frame + 2 + 2 + 5]
+
+
+def _png_with_a_wrong_checksum(png: bytes) -> bytes:
+    return png[:29] + bytes([png[29] ^ 1]) + png[30:]
 
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"<svg xmlns='http://www.w3.org/2000/svg'/>", picture("PNG", (9, 9))[:20], b"\xff\xd8"],
-    ids=["empty", "svg", "png-cut-short", "jpeg-without-frame"],
+    [
+        b"",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        picture("PNG", (9, 9))[:20],
+        picture("PNG", (1200, 630))[:30],  # the size is there, the rest of its chunk is not
+        _png_with_a_wrong_checksum(picture("PNG", (9, 9))),
+        picture("GIF", (9, 9))[:12],
+        picture("WEBP", (9, 9))[:29],
+        b"\xff\xd8",
+        _cut_in_frame_header(picture("JPEG", (9, 9))),
+    ],
+    ids=[
+        "empty",
+        "svg",
+        "png-cut-short",
+        "png-of-30-bytes",
+        "png-wrong-checksum",
+        "gif-cut-short",
+        "webp-cut-short",
+        "jpeg-without-frame",
+        "jpeg-frame-header-cut-short",
+    ],
 )
-def test_what_is_no_picture_has_no_size(data: bytes) -> None:
-    assert size_of(io.BytesIO(data)) is None
+def test_what_is_no_picture_or_no_whole_header_has_no_size(data: bytes) -> None:
+    assert header_of(io.BytesIO(data)) is None
+
+
+def test_a_jpeg_of_endless_markers_is_not_read_to_its_end() -> None:
+    data = io.BytesIO(b"\xff\xd8" + b"\xff\x01" * 1_000_000)
+    assert header_of(data) is None
+    assert data.tell() < 10_000, "a file made to keep a reader busy was read on"
 
 
 # A picture of the site: copied, made absolute, sized
@@ -158,7 +202,79 @@ def test_a_picture_elsewhere_has_no_size_and_a_picture_of_the_site_needs_one(
         render_site(project(tmp_path / "b", "vorschau.png", svg), label="charta.yaml")
     assert refused.value.format().splitlines()[0] == (
         "charta.yaml:8:8: image: site_src/static/vorschau.png is not a PNG, JPEG, WebP or GIF "
-        "picture (no size in it)"
+        "picture (no whole header with its size in it)"
+    )
+
+
+def refused(config: Path) -> str:
+    """What the build of a charta says where it fails, the charta named charta.yaml."""
+    with pytest.raises(ChartaError) as raised:
+        render_site(config, label="charta.yaml")
+    return raised.value.format()
+
+
+def at_image(name: str, message: str) -> str:
+    """A problem at `image: <name>` (line 8 of the charta of `project`)."""
+    return f"charta.yaml:8:8: image: {message}\n    image: {name}\n           ^"
+
+
+def test_a_picture_that_is_another_kind_than_its_name_or_cut_short_is_refused(
+    tmp_path: Path,
+) -> None:
+    jpeg = {"v.png": picture("JPEG", (1200, 630))}
+    assert refused(project(tmp_path / "a", "v.png", jpeg)) == at_image(
+        "v.png",
+        "site_src/static/v.png is a JPEG picture, named as a PNG (.png): rename it v.jpg, since "
+        "a web server sends a file as the type its name says and a link preview may leave out a "
+        "picture sent as another",
+    )
+    cut = {"bilder/v.png": picture("PNG", (1200, 630))[:30]}
+    assert refused(project(tmp_path / "b", "bilder/v.png", cut)) == at_image(
+        "bilder/v.png",
+        "site_src/static/bilder/v.png is not a PNG, JPEG, WebP or GIF picture (no whole header "
+        "with its size in it)",
+    )
+
+
+def test_a_picture_is_read_only_inside_the_project_and_only_from_a_regular_file(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(picture("PNG", (1200, 630)))
+    config = project(tmp_path / "a", "link.png")
+    (config.parent / "site_src" / "static").mkdir(parents=True)
+    (config.parent / "site_src" / "static" / "link.png").symlink_to(outside)
+    assert refused(config) == at_image(
+        "link.png",
+        f"site_src/static/link.png is a link to {outside}, outside the project; a site "
+        "publishes only the project's own files (copy the picture in instead of linking it)",
+    )
+    within = project(tmp_path / "b", "link.png", {"../../bilder/v.png": outside.read_bytes()})
+    (within.parent / "site_src" / "static" / "link.png").symlink_to("../../bilder/v.png")
+    assert json.loads(render_site(within).files["charta.json"])["image"] == URL + "link.png"
+    folder = project(tmp_path / "c", "ordner.png", {"ordner.png/x": b""})
+    assert refused(folder) == at_image(
+        "ordner.png", "cannot read site_src/static/ordner.png: a folder, not a file"
+    )
+
+
+def test_a_fifo_named_as_the_picture_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    config = project(tmp_path, "p.png")
+    (tmp_path / "site_src" / "static").mkdir(parents=True)
+    os.mkfifo(tmp_path / "site_src" / "static" / "p.png")
+    built = subprocess.run(  # in a process of its own, which a timeout ends should it wait
+        [sys.executable, "-m", "kontaktcharta", "build", "--quiet"],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(SOURCE)},
+    )
+    assert (built.returncode, built.stderr) == (
+        1,
+        at_image("p.png", "cannot read site_src/static/p.png: a FIFO, not a file") + "\n",
     )
 
 
@@ -300,6 +416,10 @@ def test_the_owner_is_an_h_card_and_their_profiles_are_rel_me(
         cards = [item["properties"] for item in parsed["items"] if item["type"] == ["h-card"]]
         assert cards == [{"name": [owner["name"]], "url": [owner["url"]]}], page
         assert sorted(parsed["rels"]["me"]) == sorted(claimed), page
+    embed = mf2py.parse(doc=crawl(base + "embed.html")[1].decode(), url=base + "embed.html")
+    assert "me" not in embed["rels"], (
+        "the embed claims a profile on a page that is not the charta's"
+    )
 
 
 def test_an_owner_without_an_address_is_an_h_card_by_name(

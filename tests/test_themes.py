@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import kontaktcharta
 from kontaktcharta.build import render_site
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.themes import available, find_theme
+from kontaktcharta.themes import available, built_in_folder, find_theme
 from kontaktcharta.verify import parse, text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "charta.yaml"
+SOURCE = Path(kontaktcharta.__file__).resolve().parent
+"""The folder of the kontaktcharta package under test."""
 
 
 @pytest.fixture
@@ -115,15 +120,67 @@ def test_the_built_in_cards_theme_holds_only_what_differs() -> None:
     [
         (
             {"a/theme.yaml": "extends: b\n", "b/theme.yaml": "extends: a\n"},
-            "themes extend each other: a → b → a",
+            "{b}:1:10: extends: themes extend each other: a → b → a\n"
+            "    extends: a\n"
+            "             ^",
         ),
-        ({"a/theme.yaml": "extends: nowhere\n"}, "unknown theme 'nowhere'"),
-        ({"a/theme.yaml": "extend: cards\n"}, "expected `extends: <theme>` (or `extends: null`)"),
-        ({"a/theme.yaml": "extends: [cards]\n"}, "extends: expected a theme's name"),
-        ({"a/theme.yaml": "extends: null\n"}, "template not found: index.html"),
+        (
+            {"a/theme.yaml": "# mine\nextends: nowhere\n"},
+            "{a}:2:10: extends: unknown theme 'nowhere'; available themes: a, cards, default\n"
+            "    extends: nowhere\n"
+            "             ^",
+        ),
+        (
+            {"a/theme.yaml": "extend: cards\n"},
+            "{a}:1:1: extend: unknown key (did you mean 'extends'?)\n    extend: cards\n    ^",
+        ),
+        (
+            {"a/theme.yaml": "extends: cards\ncolour: red\n"},
+            "{a}:2:1: colour: unknown key (expected `extends: <theme>` or `extends: null`)\n"
+            "    colour: red\n"
+            "    ^",
+        ),
+        (
+            {"a/theme.yaml": "extends: [cards]\n"},
+            "{a}:1:10: extends: expected a theme's name, or null (a theme that stands alone)\n"
+            "    extends: [cards]\n"
+            "             ^",
+        ),
+        (
+            {"a/theme.yaml": "extends: cards\nextends: default\n"},
+            "{a}:2:1: extends: duplicate key (a theme extends one theme)\n"
+            "    extends: default\n"
+            "    ^",
+        ),
+        (
+            {"a/theme.yaml": "- cards\n"},
+            "{a}:1:1: expected `extends: <theme>` or `extends: null`\n    - cards\n    ^",
+        ),
+        (
+            {"a/theme.yaml": "extends: [cards\n"},
+            "{a}:1:10: YAML syntax: the file ends before this bracket is closed "
+            "(add the closing ] or }})\n"
+            "    extends: [cards\n"
+            "             ^",
+        ),
+        (
+            {"a/theme.yaml": "extends: null\n"},
+            "{folder}: template not found: index.html",
+        ),
+    ],
+    ids=[
+        "cycle",
+        "unknown-theme",
+        "misspelt-key",
+        "unknown-key",
+        "not-a-name",
+        "twice",
+        "not-a-mapping",
+        "yaml-syntax",
+        "stands-alone-without-templates",
     ],
 )
-def test_a_theme_that_cannot_be_put_together_is_named(
+def test_a_theme_that_cannot_be_put_together_is_named_where_it_says_so(
     project: Path, files: dict[str, str], message: str
 ) -> None:
     for path, content in files.items():
@@ -131,7 +188,10 @@ def test_a_theme_that_cannot_be_put_together_is_named(
         theme(project, name, {file: content, "templates/.keep": ""})
     with pytest.raises(ChartaError) as raised:
         render_site(project / "charta.yaml", "a")
-    assert message in raised.value.format()
+    themes = project / "themes"
+    assert raised.value.format() == message.format(
+        a=themes / "a" / "theme.yaml", b=themes / "b" / "theme.yaml", folder=themes / "a"
+    )
 
 
 def test_a_style_sheet_that_would_end_its_element_is_named(project: Path) -> None:
@@ -174,10 +234,16 @@ def install(site: Path, distribution: str, themes: dict[str, dict[str, str]]) ->
 
 
 @pytest.fixture
-def site(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder on sys.path, outside the project, where `install` puts distributions."""
+def site(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    installed_themes: list[Path],
+) -> Path:
+    """A folder on sys.path, outside the project, where `install` puts distributions: the one
+    place installed themes are found in a test (conftest.installed_themes)."""
     folder = tmp_path_factory.mktemp("site-packages")
     monkeypatch.syspath_prepend(str(folder))
+    installed_themes.append(folder)
     return folder
 
 
@@ -308,38 +374,143 @@ def test_an_installed_theme_cannot_replace_a_built_in_one(project: Path, site: P
     assert available(project).count("cards") == 1
 
 
-def test_a_theme_two_distributions_install_is_refused(project: Path, site: Path) -> None:
+def built(project: Path) -> str:
+    """What a build of the project's charta says, where it fails (the charta as charta.yaml)."""
+    with pytest.raises(ChartaError) as raised:
+        render_site(project / "charta.yaml", label="charta.yaml")
+    return raised.value.format()
+
+
+def test_a_theme_two_distributions_install_is_refused_where_it_is_chosen(
+    project: Path, site: Path
+) -> None:
     install(site, "kontaktcharta-navy", {"navy": NAVY})
     (site / "other-1.0.dist-info").mkdir()
     (site / "other-1.0.dist-info" / "METADATA").write_text("Name: other\nVersion: 1.0\n")
     (site / "other-1.0.dist-info" / "entry_points.txt").write_text(
         "[kontaktcharta.themes]\nnavy = navy_theme\n"
     )
+    choose(project, "navy")
+    assert built(project) == (
+        "charta.yaml:11:8: theme: 'navy' is installed twice, by kontaktcharta-navy and other; "
+        "uninstall one of them\n"
+        "    theme: navy\n"
+        "           ^"
+    )
     with pytest.raises(ChartaError) as raised:
         find_theme("navy", project)
     assert raised.value.format() == (
-        "theme 'navy': is installed twice, by kontaktcharta-navy and other; uninstall one of them"
+        "--theme: 'navy' is installed twice, by kontaktcharta-navy and other; uninstall one of them"
     )
+    theme(project, "mine", {"theme.yaml": "extends: navy\n"})  # asked for by another theme
+    with pytest.raises(ChartaError) as raised:
+        find_theme("mine", project)
+    assert raised.value.format().splitlines() == [
+        f"{project / 'themes' / 'mine' / 'theme.yaml'}:1:10: extends: 'navy' is installed twice, "
+        "by kontaktcharta-navy and other; uninstall one of them",
+        "    extends: navy",
+        "             ^",
+    ]
+
+
+UNUSABLE = "the installed theme 'navy' cannot be used: kontaktcharta-navy's entry point navy = "
 
 
 @pytest.mark.parametrize(
-    ("package", "message"),
+    ("package", "files", "message"),
     [
-        ("gone_theme", "is not installed; a theme is the folder of a package"),
-        ("navy_theme:folder", "expected the name of a package, such as navy_theme"),
+        (
+            "gone_theme",
+            {},
+            "'gone_theme' in kontaktcharta.themes names a package that is not installed; a theme "
+            "is the folder of a package",
+        ),
+        (
+            "navy_theme:folder",
+            {},
+            "'navy_theme:folder' in kontaktcharta.themes is not a package's name (expected one "
+            "such as navy_theme); a theme is the folder of a package",
+        ),
+        (
+            "navy_theme.nothing",
+            {},
+            "'navy_theme.nothing' in kontaktcharta.themes names a package that is not installed; "
+            "a theme is the folder of a package",
+        ),
+        (
+            "plain",
+            {"plain.py": ""},
+            "'plain' in kontaktcharta.themes names a module, not a package; a theme is the folder "
+            "of a package",
+        ),
+        (
+            "empty_theme",
+            {"empty_theme/__init__.py": ""},
+            "'empty_theme' in kontaktcharta.themes names {site}/empty_theme, which is no theme (it "
+            "has neither templates/ nor theme.yaml)",
+        ),
     ],
+    ids=["not-installed", "object", "inner-not-installed", "module", "no-theme"],
 )
-def test_an_entry_point_that_names_no_package_is_refused(
-    project: Path, site: Path, package: str, message: str
+def test_an_installed_theme_that_cannot_be_used_is_left_out_and_refused_where_it_is_chosen(
+    project: Path, site: Path, package: str, files: dict[str, str], message: str
 ) -> None:
     install(site, "kontaktcharta-navy", {"navy": NAVY})
+    for path, content in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(content, "utf-8")
     points = site / "kontaktcharta_navy-1.0.dist-info" / "entry_points.txt"
     points.write_text(f"[kontaktcharta.themes]\nnavy = {package}\n")
-    with pytest.raises(ChartaError) as raised:
-        find_theme("navy", project)
-    assert raised.value.format() == (
-        f"kontaktcharta-navy: entry point navy = {package!r} in kontaktcharta.themes: {message}"
+    assert available(project) == ["cards", "default"]
+    choose(project, "navy")
+    assert built(project) == (
+        f"charta.yaml:11:8: theme: {UNUSABLE}{message.format(site=site.resolve())}\n"
+        "    theme: navy\n"
+        "           ^"
     )
+    config = project / "charta.yaml"  # another name: the list of themes, which leaves it out
+    config.write_text(config.read_text("utf-8").replace("theme: navy", "theme: navi"), "utf-8")
+    assert built(project).splitlines()[0] == (
+        "charta.yaml:11:8: theme: unknown theme 'navi'; available themes: cards, default"
+    )
+
+
+def test_finding_an_installed_theme_runs_no_code_of_a_package_around_it(
+    project: Path, site: Path, tmp_path: Path
+) -> None:
+    install(site, "kontaktcharta-navy", {"navy": NAVY})
+    ran = tmp_path / "ran"
+    (site / "outer").mkdir()
+    (site / "outer" / "__init__.py").write_text(
+        f"import pathlib\npathlib.Path({str(ran)!r}).touch()\n", "utf-8"
+    )
+    (site / "navy_theme").rename(site / "outer" / "navy_theme")
+    points = site / "kontaktcharta_navy-1.0.dist-info" / "entry_points.txt"
+    points.write_text("[kontaktcharta.themes]\nnavy = outer.navy_theme\n")
+    assert "navy" in available(project)
+    assert find_theme("navy", project).folder == site.resolve() / "outer" / "navy_theme"
+    assert not ran.exists(), "outer/__init__.py ran"
+    assert "outer" not in sys.modules
+
+
+def test_the_built_in_themes_are_in_one_exact_folder(tmp_path: Path) -> None:
+    # An installed wheel: pyproject.toml puts themes/ into the package.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["force-include"] == {"themes": "kontaktcharta/themes"}
+    lib = tmp_path / "prefix" / "lib" / "python3.11"
+    package = lib / "site-packages" / "kontaktcharta"
+    (package / "themes" / "default" / "templates").mkdir(parents=True)
+    (lib / "themes" / "stray" / "templates").mkdir(parents=True)  # not the package's
+    assert built_in_folder(package) == package / "themes"
+    shutil.rmtree(package / "themes")
+    assert built_in_folder(package) is None, "a folder that is not the package's counted"
+    # A source checkout: themes/ beside src/ and pyproject.toml.
+    checkout = tmp_path / "checkout"
+    (checkout / "src" / "kontaktcharta").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("", "utf-8")
+    assert built_in_folder(checkout / "src" / "kontaktcharta") == checkout / "themes"
+    assert built_in_folder(SOURCE) == ROOT / "themes" == find_theme("cards", ROOT).folders[0].parent
 
 
 def test_an_installed_theme_is_checked_as_a_project_s_is(project: Path, site: Path) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from kontaktcharta.build import render_site
+import kontaktcharta
+from kontaktcharta.build import build, render_site
 from kontaktcharta.embed import compare_embed
+from kontaktcharta.site import check_folder
 from kontaktcharta.verify import compare
 
 EXAMPLE = Path(__file__).parents[1] / "charta.yaml"
@@ -340,3 +347,167 @@ def test_a_preview_picture_the_policy_lacks_is_named(
         f'image: the page names a preview picture (<meta property="og:image" content="{IMAGE}">)'
         ", the policy none"
     ]
+
+
+# Every page of a built site, and the picture, as `charta verify` reads a folder
+
+
+PICTURED = "https://erika.example/kontaktcharta/vorschau.png"
+
+
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example, with a picture of the site for link previews, built into a folder."""
+    from PIL import Image
+
+    project = tmp_path_factory.mktemp("pictured")
+    shutil.copytree(EXAMPLE.parent / "site_src", project / "site_src")
+    url = "url: https://erika.example/kontaktcharta/\n"
+    text = EXAMPLE.read_text("utf-8").replace(url, f"{url}image: vorschau.png\n")
+    (project / "charta.yaml").write_text(text, "utf-8")
+    (project / "site_src" / "static").mkdir()
+    Image.new("RGB", (1200, 630), (11, 87, 164)).save(
+        project / "site_src" / "static" / "vorschau.png"
+    )
+    build(project / "charta.yaml", project / "output")
+    return project / "output"
+
+
+def tampered(built: Path, folder: Path, changes: dict[str, tuple[str, str]]) -> list[str]:
+    """What verify finds in a copy of a built folder with a text in each file replaced, there
+    once before (a file whose text is None is deleted, one whose new text is bytes written)."""
+    shutil.copytree(built, folder)
+    for name, (old, new) in changes.items():
+        path = folder / name
+        text = path.read_text("utf-8")
+        assert text.count(old) == 1, f"{old!r} in {name}"
+        path.write_text(text.replace(old, new), "utf-8")
+    return check_folder(folder, datetime.date(2026, 11, 21))[1]
+
+
+EMBED_ROOT = '<div class="kontaktcharta" lang="de">'
+IMPRESSUM_URL = (
+    '<meta property="og:url" content="https://erika.example/kontaktcharta/impressum.html">'
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"impressum.html": (f'content="{PICTURED}"', 'content="https://evil.example/x.png"')},
+            [
+                "impressum.html: image: the page's og:image is 'https://evil.example/x.png', "
+                f"the policy's {PICTURED!r}"
+            ],
+        ),
+        (
+            {
+                "impressum.html": (
+                    "</footer>",
+                    '<a href="https://mastodon.example/@x" rel="me">x</a></footer>',
+                )
+            },
+            [
+                "impressum.html: owner: the page claims 'https://mastodon.example/@x' as the "
+                "owner's own (rel=\"me\"), which is neither owner.url nor a platform's profile in "
+                "the policy"
+            ],
+        ),
+        (
+            {"impressum.html": (IMPRESSUM_URL, IMPRESSUM_URL.replace("impressum.html", ""))},
+            [
+                "impressum.html: url: the page's og:url is 'https://erika.example/kontaktcharta/',"
+                " its own address 'https://erika.example/kontaktcharta/impressum.html'"
+            ],
+        ),
+        (  # the embed claims no profile, not even the owner's own
+            {
+                "embed.html": (
+                    EMBED_ROOT,
+                    EMBED_ROOT + '<a href="https://erika.example/" rel="me">x</a>',
+                )
+            },
+            [
+                "embed.html: owner: the fragment claims 'https://erika.example/' as the owner's "
+                'own (rel="me"); it stands on a page that is not the charta\'s, and claims no '
+                "profile"
+            ],
+        ),
+        (
+            {"index.html": ('og:image:width" content="1200"', 'og:image:width" content="1201"')},
+            [
+                "index.html: image: the page's og:image:width is 1201; the picture vorschau.png "
+                "is 1200 pixels wide"
+            ],
+        ),
+    ],
+    ids=["extra-page-picture", "extra-page-rel-me", "extra-page-address", "embed-rel-me", "width"],
+)
+def test_every_page_s_preview_and_owner_and_the_picture_s_size_are_checked(
+    pictured: Path, tmp_path: Path, changes: dict[str, tuple[str, str]], expected: list[str]
+) -> None:
+    assert tampered(pictured, tmp_path / "site", changes) == expected
+
+
+@pytest.mark.parametrize(
+    ("picture", "expected"),
+    [
+        (
+            None,
+            "vorschau.png: image: the pages give the size of the preview's picture, which cannot "
+            "be read (no such file)",
+        ),
+        (
+            b"not a picture",
+            "vorschau.png: image: the preview's picture is not a PNG picture (no whole header with "
+            "a size in it)",
+        ),
+        (
+            "JPEG",
+            "vorschau.png: image: the preview's picture is not a PNG picture (a JPEG picture in "
+            "it)",
+        ),
+    ],
+    ids=["deleted", "garbage", "a-jpeg"],
+)
+def test_the_picture_whose_size_the_pages_give_must_be_there_and_a_picture(
+    pictured: Path, tmp_path: Path, picture: bytes | str | None, expected: str
+) -> None:
+    from PIL import Image
+
+    site = tmp_path / "site"
+    shutil.copytree(pictured, site)
+    if picture is None:
+        (site / "vorschau.png").unlink()
+    elif isinstance(picture, str):  # a picture of that kind, of the same size
+        Image.new("RGB", (1200, 630)).save(site / "vorschau.png", picture)
+    else:
+        (site / "vorschau.png").write_bytes(picture)
+    assert check_folder(site, datetime.date(2026, 11, 21))[1] == [expected]
+
+
+def test_a_fifo_in_the_folder_is_named_without_waiting_for_a_writer(
+    pictured: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pictured, site)
+    (site / "vorschau.png").unlink()
+    os.mkfifo(site / "vorschau.png")
+    verified = subprocess.run(  # in a process of its own, which a timeout ends should it wait
+        [sys.executable, "-m", "kontaktcharta", "verify", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(kontaktcharta.__file__).resolve().parents[1]),
+            "SOURCE_DATE_EPOCH": "1795219200",  # 2026-11-21
+        },
+    )
+    assert (verified.returncode, verified.stderr) == (
+        1,
+        f"{site}: vorschau.png: image: the pages give the size of the preview's picture, which "
+        "cannot be read (a FIFO, not a file)\n"
+        f"{site}: the site does not verify (1 problem)\n",
+    )

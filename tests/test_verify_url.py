@@ -120,12 +120,17 @@ def serving(tls: ssl.SSLContext | None = None) -> Iterator[Server]:
         thread.join()
 
 
-def build_into(root: Path, url: str, tmp: Path) -> None:
+def build_into(root: Path, url: str, tmp: Path, picture: bytes | None = None) -> None:
     """Build the example charta with `url:` set to `url` into `root/kontakt/`, and put its
-    pointer at `root/.well-known/`, as docs/publishing.md says."""
+    pointer at `root/.well-known/`, as docs/publishing.md says; with `picture`, that is its
+    picture for link previews, `site_src/static/vorschau.png`."""
     project = tmp / "project"
     shutil.copytree(ROOT / "site_src", project / "site_src")
     text = (ROOT / "charta.yaml").read_text("utf-8").replace(EXAMPLE_URL, url)
+    if picture is not None:
+        text = text.replace(f"url: {url}\n", f"url: {url}\nimage: vorschau.png\n")
+        (project / "site_src" / "static").mkdir()
+        (project / "site_src" / "static" / "vorschau.png").write_bytes(picture)
     (project / "charta.yaml").write_text(text, "utf-8")
     out = root / "kontakt"
     argv = ["build", "--config", str(project / "charta.yaml"), "--out", str(out), "--quiet"]
@@ -902,3 +907,39 @@ def test_links_that_are_no_addresses_do_not_stop_verify(
         "",
         fails(site.url, "the page's link to its policy is no address: http://[::1:/charta.json"),
     )
+
+
+def test_the_picture_whose_size_the_pages_give_is_read_from_the_site(
+    server: Server,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import Image
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")  # 2026-11-21
+    png = tmp_path / "vorschau.png"
+    Image.new("RGB", (1200, 630)).save(png)
+    base = f"http://127.0.0.1:{server.server_port}/"
+    # Its address is the https one the charta names; verify reads it where the site is served.
+    build_into(tmp_path / "root", "https://erika.example/kontakt/", tmp_path, png.read_bytes())
+    served = server.site = Served(tmp_path / "root", base)
+    cors(served)
+    pointer = (
+        f"warning: {served.url}: /.well-known/kontaktcharta.json: names the policy "
+        f"https://erika.example/kontakt/charta.json, not this one ({served.url}charta.json), "
+        "so tools that know only the domain find that one\n"
+    )
+    try:
+        assert verify(capsys, served.url) == (0, agree(served.url, served.revision()), pointer)
+        assert "/kontakt/vorschau.png" in dict(served.asked)
+        (tmp_path / "root" / "kontakt" / "vorschau.png").unlink()
+        assert verify(capsys, served.url) == (
+            1,
+            "",
+            f"{served.url}: vorschau.png: image: the pages give the size of the preview's "
+            f"picture, which cannot be read ({served.url}vorschau.png: HTTP 404 File not found)\n"
+            f"{pointer}{served.url}: the site does not verify (1 problem)\n",
+        )
+    finally:
+        served.released.set()

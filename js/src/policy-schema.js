@@ -171,8 +171,8 @@ export default {
       ]
     },
     "image": {
-      "description": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
-      "markdownDescription": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+      "description": "The picture link previews show (og:image): its absolute https address (for a picture of the site, `url` joined with its path below site_src/static).",
+      "markdownDescription": "The picture link previews show (og:image): its absolute https address (for a picture of the site, `url` joined with its path below site_src/static).",
       "x-kind": "Image",
       "type": "string",
       "pattern": "^[hH][tT][tT][pP][sS]://[^\\s/?#]\\S*$"
@@ -981,8 +981,8 @@ export default {
           ]
         },
         "image": {
-          "description": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
-          "markdownDescription": "The picture link previews show (og:image): an https URL, or a PNG, JPEG, WebP or GIF file under site_src/static, whose address follows `url`.",
+          "description": "The picture link previews show (og:image): its absolute https address (for a picture of the site, `url` joined with its path below site_src/static).",
+          "markdownDescription": "The picture link previews show (og:image): its absolute https address (for a picture of the site, `url` joined with its path below site_src/static).",
           "x-kind": "Image",
           "type": "string",
           "pattern": "^[hH][tT][tT][pP][sS]://[^\\s/?#]\\S*$"

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .errors import ChartaError, Problem, read_file
 from .keys import SLUG
 from .markdown import UnsafeLink, render_block
-from .outputs import Build, Difference
+from .outputs import Build, Difference, language_paths
 
 if TYPE_CHECKING:
     from .outputs import Files
@@ -163,7 +163,32 @@ class ExtraPages:
             yield page.href, html.encode()
 
     def check(self, files: Files, policy: Mapping[str, Any]) -> Iterator[Difference]:
-        return iter(())  # they show nothing of the policy
+        """What every HTML page of the site but the charta's pages and embeds says to link
+        previews and of the owner's profiles, held to the policy as a charta page's is
+        (preview.py): the extra pages, and any static page, which a deployed folder does not
+        tell apart from them. They show nothing else of the policy."""
+        from selectolax.lexbor import LexborHTMLParser
+
+        from .markup import elements_of
+        from .preview import head_problems
+
+        charta_pages = {
+            path
+            for name in ("index.html", "embed.html")
+            for _, path in language_paths(policy, name)
+        }
+        for name in files.names():
+            if name.lower().rsplit(".", 1)[-1] not in ("html", "htm") or name in charta_pages:
+                continue
+            try:
+                text = files.read(name)
+            except OSError:
+                continue  # visitor.OTHER_FILES says why
+            if text is None:
+                continue
+            elements = [(node, node.attributes) for node in elements_of(LexborHTMLParser(text))]
+            for message in head_problems(elements, policy, page=name):
+                yield Difference(name, message, "the page")
 
 
 EXTRA_PAGES = ExtraPages()

@@ -299,7 +299,8 @@ class Url(Kind):
 class Image(Kind):
     """The picture of a link preview: an https URL, or the path of a file under
     `site_src/static`, which the loader makes absolute with the charta's `url` and sizes
-    (preview.py). A policy carries the absolute address."""
+    (preview.py). A policy carries the absolute address. An SVG picture is refused by its
+    name, a URL or a file's: link previews do not show one."""
 
     name = "https URL or file"
     expected = "an https URL or a file under site_src/static"
@@ -310,24 +311,34 @@ class Image(Kind):
 
     def read(self, node: yaml.ScalarNode, path: str, reader: Reader) -> Picture | None:
         text = str(node.value).strip()
-        if self.web.valid(text) and urlsplit(text).scheme == "https":
-            return Picture(text)
         if self.web.valid(text):
-            reader.wrong(
-                node, path, f"{text!r} is not an https URL (link previews load over https)"
-            )
+            problem = self.url_problem(text)
+            if problem is None:
+                return Picture(text)
+            reader.wrong(node, path, problem)
         elif ":" in text or text.startswith(("/", "\\")):
             reader.wrong(node, path, f"{text!r} is not {self.expected}")
+        elif _SVG.search(text):
+            reader.wrong(node, path, f"{text!r} is {_NO_SVG}")
         elif not FILE.fullmatch(text) or characters.problem(text):
-            kinds = ", ".join(f".{ext}" for ext in EXTENSIONS)
-            reader.wrong(
-                node,
-                path,
-                f"{text!r} is not a file under site_src/static (expected a path like "
-                f"vorschau.png, folders split by /, no . or .. part, no spaces, ending in {kinds})",
-            )
+            reader.wrong(node, path, f"{text!r} {_not_a_file(text)}")
         else:
             return Picture("", file=text)
+        return None
+
+    @staticmethod
+    def url_problem(url: str) -> str | None:
+        """What is wrong with an absolute http(s) URL as a preview's picture, if anything."""
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            return f"{url!r} is not an https URL (link previews load over https)"
+        if "@" in parts.netloc:
+            return (
+                "the URL holds a user name or password (before @), which every reader of the "
+                "page would see: give the picture's public address"
+            )
+        if _SVG.search(parts.path):
+            return f"{url!r} is {_NO_SVG}"
         return None
 
     def read_json(self, value: Any, path: str, problems: Problems) -> Picture | None:
@@ -340,11 +351,37 @@ class Image(Kind):
         return value.url
 
     def yaml_schema(self) -> dict[str, Any]:
-        web = self.json_schema()["pattern"][1:-1]
+        # https, with no user name or password before the host, no path ending in .svg
+        web = (
+            rf"{_any_case('https')}://(?![^/?#]*@)"
+            rf"(?![^/?#]*/[^?#]*\.{_any_case('svg')}[zZ]?(?:[?#]\S*)?$)[^\s/?#]\S*"
+        )
         return {"type": "string", "pattern": f"^(?:{web}|{FILE.pattern})$"}
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": rf"^{_any_case('https')}://[^\s/?#]\S*$"}
+
+
+_SVG: Final = re.compile(r"\.svgz?$", re.IGNORECASE)
+_NO_SVG: Final = (
+    "an SVG picture, which link previews do not show (Facebook, LinkedIn and X take PNG, "
+    "JPEG, WebP or GIF): give one of those"
+)
+
+
+def _not_a_file(text: str) -> str:
+    """Why a value that is neither a URL nor a picture's path is none: its name, or its path."""
+    kinds = ", ".join(f".{ext}" for ext in EXTENSIONS)
+    folder, _, name = text.rpartition("/")
+    if "." in name and FILE.fullmatch(f"{folder}/{name.rsplit('.', 1)[0]}.png".lstrip("/")):
+        return (
+            f"is not a PNG, JPEG, WebP or GIF file by its name, which link previews show "
+            f"(expected a name ending in {kinds})"
+        )
+    return (
+        f"is not a file under site_src/static (expected a path like vorschau.png, folders "
+        f"split by /, no . or .. part, no spaces, ending in {kinds})"
+    )
 
 
 def _any_case(word: str) -> str:
@@ -775,6 +812,9 @@ class Key:
     """Whether the key came to format 1 after policies were first written: charta.json then
     leaves it out where the charta does not give it, instead of writing null at the top level,
     so that every policy written before stays valid and keeps its revision."""
+    policy_doc: str = ""
+    """The sentence for charta.json's schema where the key holds something else there than in
+    charta.yaml (`image`: a file there, its absolute address here); empty: `doc`."""
 
     def example_in(self, part: str | None) -> str:
         """The example for the part (`accept`, `decline`) the key stands in."""
@@ -802,6 +842,7 @@ def key(
     written: Callable[[Any], Any] | None = None,
     policy: bool = True,
     late: bool = False,
+    policy_doc: str = "",
 ) -> Any:
     """Declare a field of the model as a key of the format (see Key); a key with no default is
     required."""
@@ -818,6 +859,7 @@ def key(
         None if required else default,
         policy,
         late,
+        policy_doc,
     )
     metadata = {"key": declared}
     if required:

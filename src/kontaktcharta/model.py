@@ -408,6 +408,8 @@ class Charta:
         absent="no picture",
         default=None,
         late=True,
+        policy_doc="The picture link previews show (og:image): its absolute https address "
+        "(for a picture of the site, `url` joined with its path below site_src/static).",
     )
     updated: datetime.date = key(Date(), "Date of this revision.", example="2026-11-21")
     review_by: datetime.date | None = key(

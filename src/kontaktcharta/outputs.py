@@ -54,6 +54,10 @@ if TYPE_CHECKING:  # what the outputs are given, as types only: no cost at run t
         def read(self, name: str) -> str | None:
             """A file's text, or None where there is no such file; OSError if unreadable."""
 
+        def read_bytes(self, name: str) -> bytes | None:
+            """A file's bytes (a picture's), or None where there is no such file; OSError if
+            unreadable or larger than verify reads."""
+
         def names(self) -> list[str]:
             """Every file's path below the site, sorted."""
 

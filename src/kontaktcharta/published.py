@@ -169,6 +169,16 @@ class Site:
         ]
 
     def read(self, name: str) -> str | None:
+        data = self.read_bytes(name)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            answered = self.answer(name)  # a Response: it gave the bytes
+            raise OSError(errno.EILSEQ, f"{answered.url}: not UTF-8 text") from None
+
+    def read_bytes(self, name: str) -> bytes | None:
         answer = self.answer(name)
         if isinstance(answer, Refused):
             raise OSError(errno.EPROTO, str(answer))
@@ -176,10 +186,7 @@ class Site:
             return None
         if not answer.ok:
             raise OSError(errno.EIO, f"{answer.url}: {_status(answer)}")
-        try:
-            return answer.body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise OSError(errno.EILSEQ, f"{answer.url}: not UTF-8 text") from None
+        return answer.body
 
     def absent(self, name: str) -> str:
         answer = self.answer(name)

@@ -158,10 +158,8 @@ class _Schema:
         nullable = presence(declared, top) == "nullable" if self.policy else not declared.required
         if nullable:  # in charta.yaml an empty optional key (`url:`) counts as not given
             schema = {"anyOf": [schema, {"type": "null"}]}
-        described: dict[str, Any] = {
-            "description": declared.doc,
-            "markdownDescription": declared.doc,
-        }
+        doc = (self.policy and declared.policy_doc) or declared.doc
+        described: dict[str, Any] = {"description": doc, "markdownDescription": doc}
         example = declared.example_in(part)
         if not self.policy and example and not isinstance(declared.kind, Nested):
             described["examples"] = [_example(example)]

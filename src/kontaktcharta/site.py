@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .discovery import POINTER
 from .embed import EMBED
-from .errors import ChartaError, Problem
+from .errors import ChartaError, Problem, open_regular
 from .extra_pages import EXTRA_PAGES
 from .markdown_page import MARKDOWN
 from .outputs import Build
 from .page import PAGE
 from .policy import FILE as POLICY_FILE
 from .policy import POLICY
+from .preview import PICTURE
 from .schema import POLICY_SCHEMA
 from .static import STATIC
 from .visitor import OTHER_FILES
@@ -38,6 +39,7 @@ OUTPUTS: Final[tuple[Output, ...]] = (
     POINTER,
     STATIC,
     OTHER_FILES,
+    PICTURE,
 )
 """What a build writes, in the order it is made; a later output may not replace a file of an
 earlier one."""
@@ -127,6 +129,9 @@ class Memory:
         data = self.files.get(name)
         return None if data is None else data.decode("utf-8")
 
+    def read_bytes(self, name: str) -> bytes | None:
+        return self.files.get(name)
+
     def names(self) -> list[str]:
         return sorted(self.files)
 
@@ -141,18 +146,25 @@ class Folder:
     folder: Path
 
     def read(self, name: str) -> str | None:
-        path = self.folder / name
-        if not path.exists():
+        data = self.read_bytes(name)
+        if data is None:
             return None
-        most = most_bytes(name)
-        with path.open("rb") as handle:
-            data = handle.read(most + 1)
-        if len(data) > most:
-            raise OSError(errno.EFBIG, f"larger than {most:,} bytes")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise OSError(errno.EILSEQ, "not UTF-8 text") from None
+
+    def read_bytes(self, name: str) -> bytes | None:
+        try:
+            handle = open_regular(self.folder / name)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        most = most_bytes(name)
+        with handle:
+            data = handle.read(most + 1)
+        if len(data) > most:
+            raise OSError(errno.EFBIG, f"larger than {most:,} bytes")
+        return data
 
     def names(self) -> list[str]:
         return sorted(

@@ -19,20 +19,40 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import yaml
 
-from .errors import NOWHERE, ChartaError, Place, Problem
-from .yamlfile import FAST_LOADER
+from .errors import NOWHERE, ChartaError, Place, Problem, read_file
+from .keys import closest
+from .yamlfile import compose_any
 
 if TYPE_CHECKING:  # a type only: the installed themes are read only where a name needs them
     from .installed import Installed
 
 DEFAULT: Final = "default"
 METADATA: Final = "theme.yaml"
-_BUILT_IN: Final = Path(__file__).resolve().parent / "themes"
-_CHECKOUT: Final = Path(__file__).resolve().parents[2] / "themes"  # a source checkout
+_NULL: Final = "tag:yaml.org,2002:null"
+_STR: Final = "tag:yaml.org,2002:str"
+_EXPECTED: Final = "`extends: <theme>` or `extends: null`"
+"""What a theme.yaml holds."""
+
+
+def built_in_folder(package: Path) -> Path | None:
+    """Where the built-in themes are, for the package folder `package` (`kontaktcharta/`): in
+    an installed wheel the package's own `themes/` (pyproject.toml's force-include puts them
+    there), in a source checkout `themes/` beside `src/` and `pyproject.toml`; None where
+    neither is (no other folder counts, so that no stray `themes/` is taken for built-in)."""
+    if (package / "themes").is_dir():
+        return package / "themes"
+    checkout = package.parent.parent
+    if package.parent.name == "src" and (checkout / "pyproject.toml").is_file():
+        return checkout / "themes"
+    return None
+
+
+BUILT_IN: Final = built_in_folder(Path(__file__).resolve().parent)
+"""The folder of the built-in themes (`default`, `cards`)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -100,21 +120,22 @@ def is_theme(folder: Path) -> bool:
 def roots(project: Path) -> list[Path]:
     """Where themes are looked for: the project's `themes/`, then the built-in ones."""
     found: list[Path] = []
-    for root in (project / "themes", _BUILT_IN, _CHECKOUT):
-        if root.resolve() not in found:
+    for root in (project / "themes", BUILT_IN):
+        if root is not None and root.resolve() not in found:
             found.append(root.resolve())
     return found
 
 
 def built_in() -> set[str]:
     """The names of the built-in themes, which no installed theme may take."""
-    return {
-        folder.name
-        for root in (_BUILT_IN, _CHECKOUT)
-        if root.is_dir()
-        for folder in root.iterdir()
-        if is_theme(folder)
-    }
+    return set(_themes_in(BUILT_IN))
+
+
+def _themes_in(root: Path | None) -> list[str]:
+    """The names of the themes in a folder of themes."""
+    if root is None or not root.is_dir():
+        return []
+    return [folder.name for folder in root.iterdir() if is_theme(folder)]
 
 
 def available(project: Path) -> list[str]:
@@ -130,25 +151,24 @@ def find_theme(name: str, project: Path, origin: Origin = COMMAND_LINE) -> Theme
     if is_folder(name):
         first = _given(name, origin)
     else:
-        found = lookup.next(name, [])
+        found = lookup.next(name, [], origin)
         if found is None:
             raise origin.error(lookup.unknown(name, origin.base or Path.cwd()))
         first = found
     names, folders = [name], [first]
-    wanted = _extends(first)
+    wanted, origin = _extends(first)
     while wanted is not None:
-        folder = lookup.next(wanted, folders)
+        folder = lookup.next(wanted, folders, origin)
         if folder is None:
-            where = str(folders[-1] / METADATA)
-            if not lookup.known(wanted):
-                raise ChartaError.single(where, lookup.unknown(wanted), "extends")
+            if not lookup.known(wanted, origin):
+                raise origin.error(lookup.unknown(wanted))
             if wanted == DEFAULT and _stands_alone(names[-1], folders[-1]):
                 break  # the built-in default
             chain = " → ".join([*names, wanted])
-            raise ChartaError.single(where, f"themes extend each other: {chain}")
+            raise origin.error(f"themes extend each other: {chain}")
         names.append(wanted)
         folders.append(folder)
-        wanted = _extends(folder)
+        wanted, origin = _extends(folder)
     return Theme(name, tuple(folders), tuple(lookup.warnings))
 
 
@@ -162,8 +182,9 @@ class _Lookup:
         self.warnings: list[str] = []
         self._installed: dict[str, list[Installed]] | None = None
 
-    def next(self, name: str, taken: list[Path]) -> Path | None:
-        """The nearest theme folder of that name that is not taken yet."""
+    def next(self, name: str, taken: list[Path], origin: Origin) -> Path | None:
+        """The nearest theme folder of that name that is not taken yet. An installed theme of
+        that name that cannot be used is an error shown at `origin`, where it was asked for."""
         if not name or is_folder(name):
             return None
         for root in self.roots:
@@ -174,34 +195,27 @@ class _Lookup:
         found = self.installed().get(name, [])
         if len(found) > 1:
             by = " and ".join(theme.distribution for theme in found)
-            raise ChartaError.single(
-                f"theme {name!r}", f"is installed twice, by {by}; uninstall one of them"
-            )
+            raise origin.error(f"{name!r} is installed twice, by {by}; uninstall one of them")
         if not found:
             return None
-        folder = found[0].folder()
-        if not is_theme(folder):
-            raise ChartaError.single(
-                str(folder),
-                f"is not a theme (no templates/, no {METADATA}), but {found[0].distribution} "
-                f"installs it as the theme {name!r}",
-            )
+        from .installed import Unusable
+
+        try:
+            folder = _installed_folder(found[0])
+        except Unusable as error:
+            raise origin.error(str(error)) from None
         return None if folder in taken else folder
 
-    def known(self, name: str) -> bool:
+    def known(self, name: str, origin: Origin) -> bool:
         """Whether a theme of that name is found at all."""
-        return self.next(name, []) is not None
+        return self.next(name, [], origin) is not None
 
     def names(self) -> list[str]:
-        """The name of every theme found, sorted."""
-        found = {
-            folder.name
-            for root in self.roots
-            if root.is_dir()
-            for folder in root.iterdir()
-            if is_theme(folder)
-        }
-        return sorted(found | self.installed().keys())
+        """The name of every theme found, sorted; an installed one only where it can be used
+        (why one cannot is said where it is asked for)."""
+        found = {name for root in self.roots for name in _themes_in(root)}
+        usable = {name for name, themes in self.installed().items() if _usable(themes)}
+        return sorted(found | usable)
 
     def unknown(self, name: str, base: Path | None = None) -> str:
         """What an unknown name is told: the themes there are."""
@@ -228,6 +242,29 @@ class _Lookup:
         return self._installed
 
 
+def _installed_folder(theme: Installed) -> Path:
+    """The folder of an installed theme; installed.Unusable where it is none."""
+    folder = theme.folder()
+    if not is_theme(folder):
+        raise theme.unusable(
+            f"names {folder}, which is no theme (it has neither templates/ nor {METADATA})"
+        )
+    return folder
+
+
+def _usable(themes: list[Installed]) -> bool:
+    """Whether one of the installed themes of a name can be used."""
+    from .installed import Unusable
+
+    for theme in themes:
+        try:
+            _installed_folder(theme)
+        except Unusable:
+            continue
+        return True
+    return False
+
+
 def _given(value: str, origin: Origin) -> Path:
     """The folder of a theme given as a folder, from the charta's folder or the current one."""
     folder = ((origin.base or Path.cwd()) / value).resolve()
@@ -245,20 +282,51 @@ def _stands_alone(name: str, folder: Path) -> bool:
     return name == DEFAULT and not (folder / METADATA).is_file()
 
 
-def _extends(folder: Path) -> str | None:
-    """The theme a theme builds on: its `theme.yaml` says, else `default` (but for itself)."""
+def _extends(folder: Path) -> tuple[str | None, Origin]:
+    """The theme a theme builds on: its `theme.yaml` says, else `default` (but for itself); and
+    where that was said, for a mistake in it. Every mistake of `theme.yaml` is shown at its
+    line and column."""
     path = folder / METADATA
+    shown = str(path)
     if not path.is_file():
-        return DEFAULT
-    try:
-        data: Any = yaml.load(path.read_text("utf-8"), Loader=FAST_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ChartaError.single(str(path), f"cannot be read: {error}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict) or set(data) - {"extends"}:
-        raise ChartaError.single(str(path), "expected `extends: <theme>` (or `extends: null`)")
-    extends = data.get("extends", DEFAULT)
-    if extends is not None and not isinstance(extends, str):
-        raise ChartaError.single(str(path), "expected a theme's name", "extends")
+        return DEFAULT, Origin(shown)
+    text = read_file(path)
+    lines = text.splitlines()
+    node = compose_any(text, shown)
+    extends: tuple[str | None, Origin] = (DEFAULT, Origin(shown))
+    if node is None:
+        return extends
+    problems: list[Problem] = []
+
+    def wrong(at: yaml.Node, key: str, message: str) -> None:
+        place = _place(at, lines)
+        problems.append(Problem(shown, place.line, place.column, key, message, place.source))
+
+    if not isinstance(node, yaml.MappingNode):
+        wrong(node, "", f"expected {_EXPECTED}")
+    else:
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+            if name != "extends":
+                meant = "(did you mean 'extends'?)" if closest(name, ["extends"]) else ""
+                wrong(key, name, f"unknown key {meant or f'(expected {_EXPECTED})'}")
+            elif name in seen:
+                wrong(key, name, "duplicate key (a theme extends one theme)")
+            elif isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+                extends = (None, Origin(shown, name, _place(value, lines)))
+            elif isinstance(value, yaml.ScalarNode) and value.tag == _STR:
+                extends = (str(value.value), Origin(shown, name, _place(value, lines)))
+            else:
+                wrong(value, name, "expected a theme's name, or null (a theme that stands alone)")
+            seen.add(name)
+    if problems:
+        raise ChartaError(problems)
     return extends
+
+
+def _place(node: yaml.Node, lines: list[str]) -> Place:
+    """Where a node of theme.yaml stands."""
+    mark = node.start_mark
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    return Place(mark.line + 1, mark.column + 1, source)

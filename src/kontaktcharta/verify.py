@@ -113,8 +113,8 @@ def compare_tree(tree: LexborHTMLParser, policy: Mapping[str, Any], fragment: bo
     for node, attrs in elements:
         if "id" in attrs:
             by_id.setdefault(attrs["id"] or "", node)
-    if fragment:
-        found = _fragment_title(everything, policy)
+    if fragment:  # it stands on a page that is not the charta's: it claims no profile
+        found = _fragment_title(everything, policy) + head_problems(elements, policy, fragment=True)
     else:  # a whole page: its head, and what it says to link previews (preview.py)
         found = _page_head(everything, policy) + head_problems(elements, policy)
     shown: dict[LexborNode, str] = {}  # each criterion's text: its name in messages

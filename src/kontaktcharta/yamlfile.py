@@ -84,10 +84,7 @@ def compose(text: str, shown: str) -> yaml.Node:
     Aliases are left to the reader (`Reader` in load.py), which meets each node anyway: an alias
     makes a node appear twice. Where the reader stops early, `has_alias` looks at every node.
     """
-    try:
-        node = yaml.compose(text, Loader=FAST_LOADER)
-    except yaml.YAMLError:
-        raise _syntax_error(text, shown) from None
+    node = compose_any(text, shown)
     if node is None:
         raise ChartaError(
             [
@@ -101,6 +98,15 @@ def compose(text: str, shown: str) -> yaml.Node:
             ]
         )
     return node
+
+
+def compose_any(text: str, shown: str) -> yaml.Node | None:
+    """One YAML document as nodes, None where the text holds none (a theme's empty
+    `theme.yaml`); syntax errors become located problems in `shown`."""
+    try:
+        return yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        raise _syntax_error(text, shown) from None
 
 
 def _syntax_error(text: str, shown: str) -> ChartaError:
