@@ -269,3 +269,17 @@ def test_build_imports_no_server_and_no_test_tools(site: Path) -> None:
         "http",
     ):
         assert heavy not in loaded, heavy
+
+
+def test_decide_says_its_request_is_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as stop:
+        main(["decide", "--help"])
+    assert stop.value.code == 0
+    help_text = capsys.readouterr().out
+    assert (
+        "positional arguments:\n"
+        "  REQUEST        a file holding the request as JSON, or - for stdin\n"
+    ) in help_text
