@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import test_untrusted
-from kontaktcharta import limits
+from kontaktcharta import cel, limits
 from kontaktcharta.cel import cpp, runtime, rust, syntax
 from kontaktcharta.cel.runtime import Compiled, Missing, RuleProblem
 from kontaktcharta.references import checked_tree
@@ -241,8 +241,9 @@ def test_both_runtimes_decide_random_rules_alike() -> None:
 def test_a_runtime_can_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     assert runtime.choose("cpp") is cpp
     assert runtime.choose("rust") is rust
-    monkeypatch.setenv(runtime.CHOICE, "rust")
+    monkeypatch.setenv(cel.CHOICE, "rust")
     assert runtime.choose() is rust
-    monkeypatch.setenv(runtime.CHOICE, "java")
-    with pytest.raises(ImportError, match="expected one of cpp, rust"):
+    monkeypatch.setenv(cel.CHOICE, "java")
+    with pytest.raises(cel.NoRuntime) as refused:
         runtime.choose()
+    assert str(refused.value) == "KONTAKTCHARTA_CEL=java: expected cpp or rust"

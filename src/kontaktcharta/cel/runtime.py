@@ -10,13 +10,14 @@ Two runtimes can do it; each is one module with the functions below:
   (syntax.py) and checked by our checker (types.py) first, as cel-cpp would.
 
 `KONTAKTCHARTA_CEL=cpp` or `=rust` forces one (the tests run both); otherwise cel-expr-python is
-taken where it is installed, else common-expression-language.
+taken where it is installed (and imports), else common-expression-language. Where none will do,
+`choose` raises NoRuntime, which the CLI prints as one line (cel/__init__.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import os
+import importlib.util
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,7 @@ from typing import Any, Final, Protocol
 
 from .. import limits
 from ..model import PLATFORM
-
-RUNTIMES: Final = {"cpp": "cel_expr_python", "rust": "cel"}
-"""Each runtime by its name, with the module it needs, in the order they are tried."""
-PACKAGES: Final = {"cpp": "cel-expr-python", "rust": "common-expression-language"}
-"""The distribution that brings each runtime."""
-CHOICE: Final = "KONTAKTCHARTA_CEL"
-"""The environment variable that forces a runtime: `cpp` or `rust`."""
+from . import RUNTIMES, candidates, missing, wanted
 
 Facts = tuple[tuple[str, str], ...]
 """The declared facts, name and type, in declared order."""
@@ -119,27 +114,22 @@ def beyond(shape: limits.RuleShape) -> RuleProblem | None:
     return None if found is None else RuleProblem(1, 1, found)
 
 
-def choose(wanted: str | None = None) -> Runtime:
-    """The runtime named (or by KONTAKTCHARTA_CEL), else the first one installed."""
-    wanted = wanted or os.environ.get(CHOICE) or None
-    if wanted is not None and wanted not in RUNTIMES:
-        raise ImportError(f"{CHOICE}={wanted}: expected one of {', '.join(RUNTIMES)}")
-    for name, module in RUNTIMES.items():
-        if wanted not in (None, name):
+def choose(name: str | None = None) -> Runtime:
+    """The runtime named (or by KONTAKTCHARTA_CEL), else the first one installed that imports;
+    NoRuntime where none will do."""
+    forced = wanted(name)
+    failures: list[tuple[str, str]] = []
+    for runtime in candidates(forced):
+        if importlib.util.find_spec(RUNTIMES[runtime]) is None:
             continue
         try:
-            importlib.import_module(module)
-        except ImportError:
-            if wanted is not None:
-                raise ImportError(
-                    f"{CHOICE}={wanted}, but {PACKAGES[name]} is not installed"
-                ) from None
+            importlib.import_module(RUNTIMES[runtime])
+        except ImportError as error:  # installed, but it does not load (built for another system)
+            failures.append((runtime, str(error)))
             continue
-        runtime: Runtime = importlib.import_module(f"{__package__}.{name}")
-        return runtime
-    raise ImportError(
-        "no CEL runtime is installed: install cel-expr-python or common-expression-language"
-    )
+        chosen: Runtime = importlib.import_module(f"{__package__}.{runtime}")
+        return chosen
+    raise missing(forced, failures)
 
 
 RUNTIME: Final = choose()
