@@ -324,7 +324,7 @@ class _Parser:
         if name == "has" and len(arguments) == 1:
             selection = arguments[0]
             if selection.kind != SELECT or selection.test:
-                raise SyntaxProblem("invalid argument to has() macro", at)
+                raise SyntaxProblem("has() argument must be a field selection", selection.at)
             node = Node(SELECT, selection.name, selection.parts, at=at, test=True)
         else:
             node = Node(CALL, name, arguments, at=at)

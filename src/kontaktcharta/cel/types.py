@@ -224,13 +224,15 @@ def _undeclared(node: Node, scope: dict[str, Type], declared: Mapping[str, Type]
 
 def _resolve(node: Node, found: list[Type]) -> Type:
     """The result of a call on arguments of these types, by the function's overloads."""
-    overloads = OVERLOADS.get(node.name)
-    if overloads is None:
+    called = [
+        (params, result)
+        for receiver, params, result in OVERLOADS.get(node.name, ())
+        if receiver == node.target and len(params) == len(found)
+    ]
+    if not called:  # no such function, or none called so (on a receiver or not) with as many
         raise TypeProblem(f"undeclared reference to '{node.name}'", node.at)
     results: list[Type] = []
-    for receiver, params, result in overloads:
-        if receiver != node.target or len(params) != len(found):
-            continue
+    for params, result in called:
         binding: dict[str, Type] = {}
         if all(_fits(param, kind, binding) for param, kind in zip(params, found, strict=True)):
             results.append(_bound(result, binding))
