@@ -19,13 +19,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from .. import limits
 from ..model import PLATFORM
-from . import RUNTIMES, candidates, missing, wanted
+from . import PACKAGES, RUNTIMES, candidates, missing, syntax, wanted
 
 Facts = tuple[tuple[str, str], ...]
 """The declared facts, name and type, in declared order."""
@@ -112,6 +112,43 @@ def beyond(shape: limits.RuleShape) -> RuleProblem | None:
     """The first limit a rule's shape passes, as a problem."""
     found = limits.problem(shape)
     return None if found is None else RuleProblem(1, 1, found)
+
+
+def unreadable(
+    name: str, expression: str, patterns: Sequence[str], reads: Callable[[str], str | None]
+) -> RuleProblem | None:
+    """The first pattern of a rule's `matches` that the runtime `name` cannot read (`reads`
+    gives why, in its words, or None), as a problem at the pattern: refused when the rule is
+    checked, where it would fail for every request."""
+    for pattern in patterns:
+        why = reads(pattern)
+        if why is not None:
+            line, column = _pattern_place(expression, pattern)
+            return RuleProblem(
+                line,
+                column,
+                f"{PACKAGES[name]}, the CEL runtime installed here, cannot read the pattern "
+                f"'{pattern}': {why}",
+            )
+    return None
+
+
+def _pattern_place(expression: str, pattern: str) -> tuple[int, int]:
+    """Where a pattern of a rule's `matches` is written (1-based line and column)."""
+    try:
+        tree = syntax.parse(expression)
+    except syntax.SyntaxProblem:  # pragma: no cover - our parser reads what CEL reads
+        return 1, 1
+    places = [len(expression)]
+    nodes = [tree]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.parts
+        last = node.parts[-1] if node.parts else None
+        if node.name == "matches" and last is not None and last.value == pattern:
+            places.append(last.at)
+    at = min(places) if len(places) > 1 else 0
+    return expression.count("\n", 0, at) + 1, at - (expression.rfind("\n", 0, at) + 1) + 1
 
 
 def choose(name: str | None = None) -> Runtime:
