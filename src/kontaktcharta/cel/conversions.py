@@ -45,6 +45,8 @@ def string(value: object) -> str:
             return value.decode()
         except UnicodeDecodeError:
             raise Failed("invalid UTF-8 in bytes") from None
+    if isinstance(value, datetime.datetime | datetime.timedelta):  # to the microsecond only
+        raise Failed(f"string({type_name(value)}) held as dyn is not run here as CEL runs it")
     raise _no_overload("string", value)
 
 

@@ -21,12 +21,12 @@ import cel
 
 from .. import limits
 from ..model import PLATFORM
-from . import conversions, syntax, types
+from . import PACKAGES, conversions, syntax, types
 from .runtime import Compiled, Facts, Missing, RuleProblem, beyond, explain, unreadable
 from .types import DYN, FREE
 
 NAME: Final = "rust"
-PACKAGE: Final = "common-expression-language"
+PACKAGE: Final = PACKAGES[NAME]
 
 _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): ([^\n]*)")
 _MISSING = re.compile(r"Undefined variable or function: '([^']+)'")
