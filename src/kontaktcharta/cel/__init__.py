@@ -50,8 +50,8 @@ def candidates(forced: str | None) -> tuple[str, ...]:
 
 
 def missing(forced: str | None, failures: Sequence[tuple[str, str]] = ()) -> NoRuntime:
-    """Why no runtime will do: none installed, or each that is failed to import (its name and
-    why)."""
+    """Why no runtime will do: none is installed, or each found failed to import (its name
+    and why)."""
     if forced is not None:
         package = PACKAGES[forced]
         if failures:

@@ -139,7 +139,7 @@ def _pattern_place(expression: str, pattern: str) -> tuple[int, int]:
         tree = syntax.parse(expression)
     except syntax.SyntaxProblem:  # pragma: no cover - our parser reads what CEL reads
         return 1, 1
-    places = [len(expression)]
+    places: list[int] = []
     nodes = [tree]
     while nodes:
         node = nodes.pop()
@@ -147,7 +147,7 @@ def _pattern_place(expression: str, pattern: str) -> tuple[int, int]:
         last = node.parts[-1] if node.parts else None
         if node.name == "matches" and last is not None and last.value == pattern:
             places.append(last.at)
-    at = min(places) if len(places) > 1 else 0
+    at = min(places, default=0)  # the first where it is written more than once
     return expression.count("\n", 0, at) + 1, at - (expression.rfind("\n", 0, at) + 1) + 1
 
 
