@@ -1,8 +1,10 @@
 """Both CEL runtimes give the same verdicts: on every rule of the repository, of the conformance
 suite, the hostile rules of test_untrusted and random rules from a small grammar, our parser
 (cel/syntax.py) gives the limits the same tree as cel-cpp's checked one, our checker
-(cel/types.py) refuses what cel-cpp refuses with the same words, and the Rust interpreter
-decides what cel-cpp decides."""
+(cel/types.py) refuses what cel-cpp refuses with the same words (but for the rules one runtime
+alone cannot run, listed with its words), and the Rust interpreter decides what cel-cpp decides,
+failing in the same words, but for the differences of ALLOWED; our conversions (cel/
+conversions.py) give what cel-cpp's give."""
 
 from __future__ import annotations
 
