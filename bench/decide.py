@@ -44,7 +44,8 @@ try:
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
-from kontaktcharta.cel.runtime import PACKAGES, RUNTIME  # noqa: E402
+from kontaktcharta.cel import PACKAGES  # noqa: E402
+from kontaktcharta.cel.runtime import RUNTIME  # noqa: E402
 from kontaktcharta.decide import Policy, decide  # noqa: E402
 from kontaktcharta.defaults import default_decline_template  # noqa: E402
 from kontaktcharta.policy import revision  # noqa: E402

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 import browser
-from kontaktcharta import installed
+from kontaktcharta import cel, installed
 from kontaktcharta.cel import runtime
 
 _CHROMIUM = browser.Chromium()
-RUNTIMES = tuple(runtime.RUNTIMES)
+RUNTIMES = tuple(cel.RUNTIMES)
 """The CEL runtimes that a test using the fixture `cel_runtime` runs on, each in turn."""
 
 

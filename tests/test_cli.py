@@ -269,3 +269,108 @@ def test_build_imports_no_server_and_no_test_tools(site: Path) -> None:
         "http",
     ):
         assert heavy not in loaded, heavy
+
+
+def test_decide_says_its_request_is_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as stop:
+        main(["decide", "--help"])
+    assert stop.value.code == 0
+    help_text = capsys.readouterr().out
+    assert (
+        "positional arguments:\n"
+        "  REQUEST        a file holding the request as JSON, or - for stdin\n"
+    ) in help_text
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("value", ["bogus", "Rust"])
+def test_an_unknown_cel_runtime_is_one_line_for_every_command(
+    command: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KONTAKTCHARTA_CEL", value)
+    assert main([command]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"charta: error: KONTAKTCHARTA_CEL={value}: expected cpp or rust\n",
+    )
+
+
+def _without(
+    modules: list[str], argv: list[str], env: dict[str, str], tmp_path: Path
+) -> tuple[int, str, str]:
+    """The CLI run in a process of its own where these modules are not installed (or, for a
+    module given as `name=broken`, installed but failing to import)."""
+    import os
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken"
+    gone = []
+    for module in modules:
+        name, _, how = module.partition("=")
+        if how == "broken":
+            (broken / name).mkdir(parents=True)
+            (broken / name / "__init__.py").write_text(
+                "raise ImportError('libstdc++.so.6: version GLIBCXX_3.4.32 not found')\n"
+            )
+        else:
+            gone.append(name)
+    probe = (
+        f"import sys; sys.path.insert(0, {str(broken)!r}); "
+        f"sys.modules.update(dict.fromkeys({gone!r})); "
+        f"from kontaktcharta.cli import script; script({argv!r})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("modules", "env", "said"),
+    [
+        (
+            ["cel_expr_python", "cel"],
+            {},
+            "no CEL runtime is installed: pip install cel-expr-python, or "
+            "common-expression-language where cel-expr-python has no wheel",
+        ),
+        (
+            ["cel"],
+            {"KONTAKTCHARTA_CEL": "rust"},
+            "KONTAKTCHARTA_CEL=rust, but common-expression-language is not installed: "
+            "pip install common-expression-language",
+        ),
+        (
+            ["cel_expr_python=broken"],
+            {"KONTAKTCHARTA_CEL": "cpp"},
+            "KONTAKTCHARTA_CEL=cpp, but cel-expr-python cannot be imported: "
+            "libstdc++.so.6: version GLIBCXX_3.4.32 not found",
+        ),
+        (
+            ["cel_expr_python=broken", "cel"],
+            {},
+            "no CEL runtime can be imported: cel-expr-python: "
+            "libstdc++.so.6: version GLIBCXX_3.4.32 not found",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "decide"])
+def test_a_missing_cel_runtime_is_one_line(
+    site: Path, modules: list[str], env: dict[str, str], said: str, command: str
+) -> None:
+    env = {"KONTAKTCHARTA_CEL": "", **env}
+    argv = [command, "-"] if command == "decide" else [command, "--quiet"]
+    assert _without(modules, argv, env, site) == (1, "", f"charta: error: {said}\n")
+
+
+def test_a_cel_runtime_that_cannot_be_imported_gives_way_to_the_other(site: Path) -> None:
+    env = {"KONTAKTCHARTA_CEL": ""}
+    assert _without(["cel_expr_python=broken"], ["build", "--quiet"], env, site) == (0, "", "")

@@ -21,7 +21,7 @@ from kontaktcharta.characters import NAME, clean_name
 from kontaktcharta.cli import main
 from kontaktcharta.decide import Policy, decide
 from kontaktcharta.errors import ChartaError
-from kontaktcharta.rules import rule_cost
+from kontaktcharta.rules import Rules, rule_cost
 from test_decide import QUIET, criterion, policy_data
 
 pytestmark = pytest.mark.usefixtures("cel_runtime")  # on each CEL runtime
@@ -616,3 +616,72 @@ def test_the_docs_state_every_limit_as_limits_py_has_it() -> None:
     }
     for name, row in rows.items():
         assert row in table, name
+
+
+RUNTIME_REFUSES = [
+    (
+        'invitation_text.matches("a++")',
+        {"cpp": "cel-expr-python, the CEL runtime installed here, cannot read the pattern 'a++': "
+         "bad repetition operator: ++"},
+    ),
+    (
+        r'met || invitation_text.matches("\\Qa+\\E")',
+        {"rust": "common-expression-language, the CEL runtime installed here, cannot read the "
+         r"pattern '\Qa+\E': unrecognized escape sequence: \Q"},
+    ),
+    (
+        'matches(invitation_text, "^[[:alpha:]]+\\\\C")',
+        {"rust": "common-expression-language, the CEL runtime installed here, cannot read the "
+         r"pattern '^[[:alpha:]]+\C': unrecognized escape sequence: \C"},
+    ),
+    (
+        'timestamp(mutual_contacts) > timestamp("2001-02-03T04:05:06Z")',
+        {"rust": "common-expression-language, the CEL runtime installed here, cannot run "
+         "timestamp(int) as CEL does"},
+    ),
+]  # fmt: skip
+"""Rules that fail for every request on a CEL runtime, which that runtime refuses when it reads
+them, in its words (a pattern its regex cannot read, a call it cannot run as CEL does): the
+other runtime runs them."""
+
+
+@pytest.mark.parametrize(("rule", "refusals"), RUNTIME_REFUSES)
+def test_the_reader_refuses_a_rule_the_runtime_cannot_run(
+    cel_runtime: str, rule: str, refusals: dict[str, str]
+) -> None:
+    if cel_runtime in refusals:
+        problem = refusals[cel_runtime]
+        assert _refused(_with_rule(rule)) == f"charta.json: accept.criteria[0].when: {problem}"
+    else:
+        Policy.from_json(_with_rule(rule))
+        values = {"met": False, "mutual_contacts": 3, "invitation_text": "aa+"}
+        assert Rules(FACTS, {"rule": rule}).evaluate("rule", values) in (True, False)
+
+
+@pytest.mark.parametrize(("rule", "refusals"), RUNTIME_REFUSES)
+def test_the_build_refuses_a_rule_the_runtime_cannot_run_at_the_part(
+    cel_runtime: str,
+    rule: str,
+    refusals: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = (ROOT / "charta.yaml").read_text("utf-8")
+    old = "      when: met\n"
+    written = rule.replace("mutual_contacts", "size(relationship)").replace("'", "''")
+    (tmp_path / "charta.yaml").write_text(text.replace(old, f"      when: '{written}'\n", 1))
+    line = text[: text.index(old)].count("\n") + 1
+    argv = ["build", "-q", "--config", str(tmp_path / "charta.yaml"), "--out", str(tmp_path / "o")]
+    code = main(argv)
+    err = capsys.readouterr().err
+    if cel_runtime not in refusals:  # the rule is read (the examples decide otherwise now)
+        assert "accept.criteria[0].when" not in err, err
+        return
+    assert code == 1
+    at = (
+        written.index("timestamp(") + len("timestamp")
+        if "timestamp" in rule
+        else written.index('"')
+    )
+    where = f"{tmp_path / 'charta.yaml'}:{line}:{14 + at}"  # the pattern, or the call's (
+    assert err.startswith(f"{where}: accept.criteria[0].when: {refusals[cel_runtime]}\n"), err

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from .cel import NoRuntime, chosen
 from .errors import ChartaError
 
 COMMANDS = {
@@ -45,9 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The top level takes no option with a value, so the first word is the command. Only its
     # module is imported: a build starts without the server, the decider or the CEL runtime.
     command = _command(argv)
-    args = parser(command if command in COMMANDS else None).parse_args(argv)
     try:
+        if command in COMMANDS:  # each says at once, in one line, that no CEL runtime will do
+            chosen()
+        args = parser(command if command in COMMANDS else None).parse_args(argv)
         code: int = _module(args.command).run(args)
+    except NoRuntime as error:  # also one found that cannot be imported
+        print(f"charta: error: {error}", file=sys.stderr)
+        return 1
     except ChartaError as error:
         print(error.format(), file=sys.stderr)
         return 1

@@ -241,7 +241,6 @@ class RuleGroup:
         """The most shapes kept (each may hold a CEL list of the group's rules)."""
         self._new_arena = rules.runtime.arena
         self._values = rules.runtime.evaluate_list
-        self._cpp = rules.runtime.NAME == "cpp"
         self._arena = self._new_arena()
         steps = sum(rules[name].cost for name in names)
         self._arena_uses = max(1, min(_ARENA_USES, _ARENA_STEPS // max(steps, 1)))
@@ -268,17 +267,9 @@ class RuleGroup:
             )
             if program is None:
                 return shape, self._each(shape, values, listing=False)
-        if self._cpp:  # cel-expr-python, inline: eval(data=values, arena=…) by position
-            try:
-                found = program.eval(None, values, None, self._arena).plain_value()
-            except RuntimeError:  # a value CEL cannot take
-                found = None
-            if type(found) is list:
-                return shape, found
-        else:
-            found = self._values(program, values, self._arena)
-            if found is not None:
-                return shape, found
+        found = self._values(program, values, self._arena)
+        if found is not None:
+            return shape, found
         return shape, self._each(shape, values, listing=True)
 
     def _each(self, shape: Shape, values: Values, listing: bool) -> list[Result]:

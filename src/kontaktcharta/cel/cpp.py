@@ -13,7 +13,7 @@ from cel_expr_python import cel  # ships cel.pyi but no py.typed: see pyproject.
 from .. import limits
 from ..model import PLATFORM
 from ..references import NotChecked, checked_tree, identifiers
-from .runtime import Compiled, Facts, Missing, RuleProblem, beyond, explain
+from .runtime import Compiled, Facts, Missing, RuleProblem, beyond, explain, unreadable
 
 NAME: Final = "cpp"
 
@@ -57,10 +57,21 @@ def compile(facts: Facts, expression: str) -> Compiled | RuleProblem:
         shape = limits.measure(checked_tree(serialized), dict(facts))
     except NotChecked as error:  # pragma: no cover - CEL's own output
         return RuleProblem(1, 1, f"the rule cannot be measured against the limits ({error})")
-    problem = beyond(shape)
+    problem = beyond(shape) or unreadable(NAME, expression, shape.patterns, pattern_problem)
     if problem is not None:
         return problem
     return Compiled(program, shape.cost, _reads(facts, expression, serialized), shape.patterns)
+
+
+@functools.lru_cache(maxsize=1024)
+def pattern_problem(pattern: str) -> str | None:
+    """Why RE2, as cel-cpp runs it, cannot read a pattern; None where it can. cel-cpp compiles
+    the pattern of a `matches` written in a rule when it plans the rule, but says nothing of one
+    it cannot read until the rule is evaluated."""
+    result = _MATCHES().eval(data={"p": pattern}).value()
+    if result is True or result is False:
+        return None
+    return str(result).split(": ", 1)[-1].removeprefix("invalid regular expression: ")
 
 
 def listed(facts: Facts, expressions: Sequence[str]) -> cel.Expression | None:
@@ -168,3 +179,7 @@ def _compiled_without(facts: Facts, expression: str) -> tuple[str, ...]:
 
 _NO_FACTS: Final = functools.cache(lambda: cel.NewEnv(variables={}))
 """A CEL environment that declares nothing, to learn which facts an expression reads."""
+_MATCHES: Final = functools.cache(
+    lambda: cel.NewEnv(variables={"p": cel.Type.STRING}).compile('"".matches(p)')
+)
+"""A `matches` of a pattern given as a value, to learn whether RE2 reads it."""

@@ -10,27 +10,22 @@ Two runtimes can do it; each is one module with the functions below:
   (syntax.py) and checked by our checker (types.py) first, as cel-cpp would.
 
 `KONTAKTCHARTA_CEL=cpp` or `=rust` forces one (the tests run both); otherwise cel-expr-python is
-taken where it is installed, else common-expression-language.
+taken where it is installed (and imports), else common-expression-language. Where none will do,
+`choose` raises NoRuntime, which the CLI prints as one line (cel/__init__.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import os
+import importlib.util
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from .. import limits
 from ..model import PLATFORM
-
-RUNTIMES: Final = {"cpp": "cel_expr_python", "rust": "cel"}
-"""Each runtime by its name, with the module it needs, in the order they are tried."""
-PACKAGES: Final = {"cpp": "cel-expr-python", "rust": "common-expression-language"}
-"""The distribution that brings each runtime."""
-CHOICE: Final = "KONTAKTCHARTA_CEL"
-"""The environment variable that forces a runtime: `cpp` or `rust`."""
+from . import PACKAGES, RUNTIMES, candidates, missing, syntax, wanted
 
 Facts = tuple[tuple[str, str], ...]
 """The declared facts, name and type, in declared order."""
@@ -119,27 +114,59 @@ def beyond(shape: limits.RuleShape) -> RuleProblem | None:
     return None if found is None else RuleProblem(1, 1, found)
 
 
-def choose(wanted: str | None = None) -> Runtime:
-    """The runtime named (or by KONTAKTCHARTA_CEL), else the first one installed."""
-    wanted = wanted or os.environ.get(CHOICE) or None
-    if wanted is not None and wanted not in RUNTIMES:
-        raise ImportError(f"{CHOICE}={wanted}: expected one of {', '.join(RUNTIMES)}")
-    for name, module in RUNTIMES.items():
-        if wanted not in (None, name):
+def unreadable(
+    name: str, expression: str, patterns: Sequence[str], reads: Callable[[str], str | None]
+) -> RuleProblem | None:
+    """The first pattern of a rule's `matches` that the runtime `name` cannot read (`reads`
+    gives why, in its words, or None), as a problem at the pattern: refused when the rule is
+    checked, where it would fail for every request."""
+    for pattern in patterns:
+        why = reads(pattern)
+        if why is not None:
+            line, column = _pattern_place(expression, pattern)
+            return RuleProblem(
+                line,
+                column,
+                f"{PACKAGES[name]}, the CEL runtime installed here, cannot read the pattern "
+                f"'{pattern}': {why}",
+            )
+    return None
+
+
+def _pattern_place(expression: str, pattern: str) -> tuple[int, int]:
+    """Where a pattern of a rule's `matches` is written (1-based line and column)."""
+    try:
+        tree = syntax.parse(expression)
+    except syntax.SyntaxProblem:  # pragma: no cover - our parser reads what CEL reads
+        return 1, 1
+    places: list[int] = []
+    nodes = [tree]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.parts
+        last = node.parts[-1] if node.parts else None
+        if node.name == "matches" and last is not None and last.value == pattern:
+            places.append(last.at)
+    at = min(places, default=0)  # the first where it is written more than once
+    return expression.count("\n", 0, at) + 1, at - (expression.rfind("\n", 0, at) + 1) + 1
+
+
+def choose(name: str | None = None) -> Runtime:
+    """The runtime named (or by KONTAKTCHARTA_CEL), else the first one installed that imports;
+    NoRuntime where none will do."""
+    forced = wanted(name)
+    failures: list[tuple[str, str]] = []
+    for runtime in candidates(forced):
+        if importlib.util.find_spec(RUNTIMES[runtime]) is None:
             continue
         try:
-            importlib.import_module(module)
-        except ImportError:
-            if wanted is not None:
-                raise ImportError(
-                    f"{CHOICE}={wanted}, but {PACKAGES[name]} is not installed"
-                ) from None
+            importlib.import_module(RUNTIMES[runtime])
+        except ImportError as error:  # installed, but it does not load (built for another system)
+            failures.append((runtime, str(error)))
             continue
-        runtime: Runtime = importlib.import_module(f"{__package__}.{name}")
-        return runtime
-    raise ImportError(
-        "no CEL runtime is installed: install cel-expr-python or common-expression-language"
-    )
+        chosen: Runtime = importlib.import_module(f"{__package__}.{runtime}")
+        return chosen
+    raise missing(forced, failures)
 
 
 RUNTIME: Final = choose()

@@ -63,6 +63,9 @@ class Node:
     """A selection that only tests for the field (`has(m.f)`)."""
     root: bool = False
     """An identifier written with a leading dot (`.platform`): never a macro's variable."""
+    end: int = 0
+    """Where a negation (`-x`, `!x`) ends in the source (0-based, past its operand): the other
+    runtime's source wraps it (rust.py)."""
 
 
 class SyntaxProblem(Exception):
@@ -246,7 +249,9 @@ class _Parser:
             return self.member()
         operand, height = self.member()
         if count % 2:
-            operand = Node(CALL, "!_" if kind == "!" else "-_", [operand], at=at)
+            _, text, last = self.tokens[self.position - 1]
+            function = "!_" if kind == "!" else "-_"
+            operand = Node(CALL, function, [operand], at=at, end=last + len(text))
         return operand, height + 1
 
     def member(self) -> tuple[Node, int]:
@@ -324,7 +329,7 @@ class _Parser:
         if name == "has" and len(arguments) == 1:
             selection = arguments[0]
             if selection.kind != SELECT or selection.test:
-                raise SyntaxProblem("invalid argument to has() macro", at)
+                raise SyntaxProblem("has() argument must be a field selection", selection.at)
             node = Node(SELECT, selection.name, selection.parts, at=at, test=True)
         else:
             node = Node(CALL, name, arguments, at=at)

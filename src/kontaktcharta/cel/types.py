@@ -112,10 +112,14 @@ TYPE_NAMES: Final = frozenset(
 """The names of types, which a rule may name as values (`type(x) == int`)."""
 
 
-def check(tree: Node, declared: Mapping[str, Type]) -> Type:
+Call = tuple[Node, tuple[Type, ...]]
+"""A call in a rule, with the types of its arguments (its receiver first)."""
+
+
+def check(tree: Node, declared: Mapping[str, Type], calls: list[Call] | None = None) -> Type:
     """The type of a rule over the declared variables; TypeProblem at the first thing that does
-    not fit, in the order cel-cpp's checker finds it."""
-    return _Checker(declared).type(tree, {})
+    not fit, in the order cel-cpp's checker finds it. Each call checked is added to `calls`."""
+    return _Checker(declared, calls).type(tree, {})
 
 
 def shown(kind: Type) -> str:
@@ -137,8 +141,9 @@ def named(kind: Type) -> str:
 
 
 class _Checker:
-    def __init__(self, declared: Mapping[str, Type]) -> None:
+    def __init__(self, declared: Mapping[str, Type], calls: list[Call] | None) -> None:
         self.declared = declared
+        self.calls = calls
 
     def type(self, node: Node, scope: dict[str, Type]) -> Type:
         kind = node.kind
@@ -152,7 +157,10 @@ class _Checker:
             found = [self.type(part, scope) for part in node.parts[node.target :]]
             if node.target:
                 found.insert(0, self.type(node.parts[0], scope))
-            return _resolve(node, found)
+            result = _resolve(node, found)
+            if self.calls is not None:
+                self.calls.append((node, tuple(found)))
+            return result
         if kind in (LIST, MAP):
             found = [self.type(part, scope) for part in node.parts]
             if kind == LIST:
@@ -224,13 +232,15 @@ def _undeclared(node: Node, scope: dict[str, Type], declared: Mapping[str, Type]
 
 def _resolve(node: Node, found: list[Type]) -> Type:
     """The result of a call on arguments of these types, by the function's overloads."""
-    overloads = OVERLOADS.get(node.name)
-    if overloads is None:
+    called = [
+        (params, result)
+        for receiver, params, result in OVERLOADS.get(node.name, ())
+        if receiver == node.target and len(params) == len(found)
+    ]
+    if not called:  # no such function, or none called so (on a receiver or not) with as many
         raise TypeProblem(f"undeclared reference to '{node.name}'", node.at)
     results: list[Type] = []
-    for receiver, params, result in overloads:
-        if receiver != node.target or len(params) != len(found):
-            continue
+    for params, result in called:
         binding: dict[str, Type] = {}
         if all(_fits(param, kind, binding) for param, kind in zip(params, found, strict=True)):
             results.append(_bound(result, binding))

@@ -27,7 +27,11 @@ MAX_REQUEST: Final = 64 * 1024
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The request, the policy, and how to print the decision."""
-    parser.add_argument("request", metavar="REQUEST", help="a request as JSON, or - for stdin")
+    parser.add_argument(
+        "request",
+        metavar="REQUEST",
+        help="a file holding the request as JSON, or - for stdin",
+    )
     add_policy_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the decision as JSON")
     parser.add_argument("--name", help="the requester's name for the decline message")
