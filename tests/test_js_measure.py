@@ -83,20 +83,21 @@ def _yaml_rules() -> Iterator[Case]:
             for name, fact in (declared.items() if isinstance(declared, dict) else ())
             if isinstance(fact, dict) and fact.get("type") in TYPES
         }
-        for rule in _whens(data):
+        for rule in whens(data):
             yield rule, facts or FACTS
 
 
-def _whens(data: Any) -> Iterator[str]:
+def whens(data: Any) -> Iterator[str]:
+    """Every `when` in a charta or policy, however deep."""
     if isinstance(data, dict):
         for key, value in data.items():
             if key == "when" and isinstance(value, str):
                 yield value
             else:
-                yield from _whens(value)
+                yield from whens(value)
     elif isinstance(data, list):
         for item in data:
-            yield from _whens(item)
+            yield from whens(item)
 
 
 def _python_rules() -> Iterator[str]:

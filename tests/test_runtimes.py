@@ -25,6 +25,7 @@ from kontaktcharta import cel, limits
 from kontaktcharta.cel import conversions, cpp, runtime, rust, syntax
 from kontaktcharta.cel.runtime import Compiled, Missing, RuleProblem
 from kontaktcharta.references import checked_tree
+from test_js_measure import whens
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = (
@@ -39,19 +40,6 @@ FACTS = (
 )
 """Facts of every type, and those of test_untrusted's rules."""
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-
-
-def _whens(data: Any) -> Iterator[str]:
-    """Every `when` in a charta or policy, however deep."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "when" and isinstance(value, str):
-                yield value
-            else:
-                yield from _whens(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _whens(value)
 
 
 REFUSED = [
@@ -86,11 +74,11 @@ def repository_rules() -> list[str]:
         if "node_modules" in path.parts:
             continue
         try:
-            found += _whens(yaml.safe_load(path.read_text("utf-8")))
+            found += whens(yaml.safe_load(path.read_text("utf-8")))
         except (yaml.YAMLError, ValueError):  # the invalid cases
             continue
     for path in sorted((ROOT / "conformance").glob("*/*.json")):
-        found += _whens(json.loads(path.read_text("utf-8")))
+        found += whens(json.loads(path.read_text("utf-8")))
     found += [rule for _, rule, _ in test_untrusted.RULES]
     found += REFUSED
     found += [
