@@ -119,11 +119,6 @@ class Found:
             )
         return total
 
-    def portability(self, path: str, expression: str, facts: Mapping[str, str]) -> None:
-        """Warn of what of a rule JavaScript readers refuse or run differently."""
-        for message in portability_warnings(expression, facts):
-            self.problems.warn(path, message)
-
     def criteria(self) -> None:
         platforms = {p.id for p in self.charta.platforms}
         facts = {f.name: f.type for f in self.charta.facts}
@@ -166,12 +161,23 @@ class Found:
                 elif criterion.when is not None:
                     check_rule_at(f"{path}.when", criterion.when, facts, self.problems)
                     steps = self.rule_steps(f"{path}.when", criterion.when, facts, steps)
-                    self.portability(f"{path}.when", criterion.when, facts)
         for path in fallbacks[1:]:
             self.at(
                 f"{path}.otherwise",
                 f"a second otherwise criterion (the first is {fallbacks[0]}; at most one)",
             )
+
+
+def warn_portability(charta: Charta, problems: Problems) -> None:
+    """The build's warnings at each rule that compiles, of what JavaScript readers refuse or run
+    differently. Only the build says them: a policy reader has no one to tell, so it does not
+    look."""
+    facts = {f.name: f.type for f in charta.facts}
+    for section in (charta.accept, charta.decline):
+        for i, criterion in enumerate(section.criteria):
+            if criterion.when is not None and not criterion.otherwise:
+                for message in portability_warnings(criterion.when, facts):
+                    problems.warn(f"{section.name}.criteria[{i}].when", message)
 
 
 def portability_warnings(expression: str, facts: Mapping[str, str]) -> list[str]:

@@ -55,11 +55,12 @@ def load_charta(path: Path, label: str | None = None) -> Charta:
     if values is not None and not problems:
         translations = values.pop("translations", {})
         charta = Charta(**values, file=label, places=problems.places)
-        from .check import check_charta, check_message_limits  # what needs the whole model
+        from .check import check_charta, check_message_limits, warn_portability  # the whole model
         from .preview import locate
         from .translate import translate
 
         check_charta(charta, problems)
+        warn_portability(charta, problems)
         charta = locate(charta, path.parent, problems)
         charta = translate(charta, translations, problems)
         if not problems:
