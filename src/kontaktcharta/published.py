@@ -20,7 +20,7 @@ from .jsontext import NotJson, loads
 from .outputs import language_paths
 from .policy import FILE as POLICY_FILE
 from .remote import Fetcher, Refused, Response, Unanswered
-from .site import MOST_BYTES, check_site, most_bytes
+from .site import MOST_BYTES, check_site, most_bytes, utf8
 from .verify import parse
 
 HTML: Final = "text/html"
@@ -170,13 +170,7 @@ class Site:
 
     def read(self, name: str) -> str | None:
         data = self.read_bytes(name)
-        if data is None:
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            answered = self.answer(name)  # a Response: it gave the bytes
-            raise OSError(errno.EILSEQ, f"{answered.url}: not UTF-8 text") from None
+        return None if data is None else utf8(data, self.answer(name).url)  # it gave the bytes
 
     def read_bytes(self, name: str) -> bytes | None:
         answer = self.answer(name)

@@ -119,6 +119,18 @@ def most_bytes(name: str) -> int:
     return MOST_BYTES
 
 
+def utf8(data: bytes | None, where: str = "") -> str | None:
+    """A file's bytes as text (None: no file); OSError (EILSEQ) where they are not UTF-8, saying
+    `where` they came from when given."""
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        said = f"{where}: not UTF-8 text" if where else "not UTF-8 text"
+        raise OSError(errno.EILSEQ, said) from None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Memory:
     """The files of a build not yet written."""
@@ -146,13 +158,7 @@ class Folder:
     folder: Path
 
     def read(self, name: str) -> str | None:
-        data = self.read_bytes(name)
-        if data is None:
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise OSError(errno.EILSEQ, "not UTF-8 text") from None
+        return utf8(self.read_bytes(name))
 
     def read_bytes(self, name: str) -> bytes | None:
         try:

@@ -108,7 +108,7 @@ COMMAND_LINE: Final = Origin("--theme")
 
 
 def is_folder(value: str) -> bool:
-    """Whether a theme is given as a folder (`./mine`, `../shared/theme`), not by name."""
+    """Whether a theme is given as a folder (`./mine`, `../looks/theme`), not by name."""
     return "/" in value or os.sep in value or value.startswith(".")
 
 
